@@ -1,0 +1,370 @@
+"""The campaign model: everything a campaign's notice states, as validated data.
+
+One ``campaign.yaml`` per workspace holds it (see ``formgen.campaign.load``).
+Every stage reads this model and nothing else about the campaign: ``issue``
+(forms, notice), ``intake`` (form types, deadlines, units), ``scoring``
+(rubrics, aggregation, ranking, quotas), ``publish`` (issuer, 文号, honours).
+
+The rubric rules are a discriminated union on ``type``, one small model per
+rule the five seeds use, named after what the seeds call them:
+
+=====================  ====================================================
+type                   seed wording
+=====================  ====================================================
+judged                 评分 by judges, 0..max (the 000 posts and candidates)
+case_deduction         每例/每项扣N分，扣完为止（共M分）
+case_bonus             每解决1个问题加N分 (capped)
+fixed_deduction        有…的扣N分 (once)
+threshold_penalty      满意率每低于90%10个百分点扣2分
+bonus_tiers            办件量1500–4999件加0.3分 …
+honor_levels           县/市/省级荣誉 +1/+3/+5, 条线部门降一档, 最高5分
+counted_bonus          信息采用+0.5、报送+0.1, 每季≤0.5, 最高2.5
+rating_levels          很满意20/满意18/… ; 满意90/基本满意70/不满意50
+proportional           最高者得满分，其余按比例
+=====================  ====================================================
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from formgen.forms import FormSpec
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# ---------------------------------------------------------------------------
+# issuer, contact, dates
+# ---------------------------------------------------------------------------
+
+
+class Issuer(_Model):
+    offices: list[str]  # 发文机关, one or several (联合行文)
+    short_name: str | None = None  # 发文机关标志, e.g. "中共瑞安市委办公室文件"
+    doc_number: str  # 发文字号, e.g. "瑞委办传〔2014〕75号"
+    signers: list[str] = Field(default_factory=list)  # 签发人
+    date: dt.date  # 成文日期 of the notice
+    level: str | None = None  # 等级, e.g. "内部明电"
+
+
+class Contact(_Model):
+    department: str  # 市纪委（监察局）效能监察室
+    person: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    fax: str | None = None
+
+
+class Deadlines(_Model):
+    submit: dt.datetime  # forms must arrive by this time (inclusive of that day when 00:00)
+    evaluate: dt.date | None = None
+    publicity_start: dt.date | None = None
+    publicity_working_days: int = 5  # 公示期（工作日）
+    commend: dt.date | None = None
+
+
+class Category(_Model):
+    name: str
+    description: str | None = None
+
+
+# ---------------------------------------------------------------------------
+# rubric rules
+# ---------------------------------------------------------------------------
+
+
+class _Rule(_Model):
+    label: str = ""  # what the seed says, e.g. "没有确定专人负责"
+
+
+class Judged(_Rule):
+    """Judges give the item a score 0..max directly."""
+
+    type: Literal["judged"] = "judged"
+
+
+class CaseDeduction(_Rule):
+    """N points per case found, at most ``cap`` in all (扣完为止)."""
+
+    type: Literal["case_deduction"] = "case_deduction"
+    points: float
+    cap: float | None = None  # 共M分; None: down to the item's floor
+
+
+class FixedDeduction(_Rule):
+    """N points once, if the condition holds."""
+
+    type: Literal["fixed_deduction"] = "fixed_deduction"
+    points: float
+
+
+class CaseBonus(_Rule):
+    """N points per case (e.g. per problem solved for a community), capped."""
+
+    type: Literal["case_bonus"] = "case_bonus"
+    points: float
+    cap: float | None = None
+
+
+class ThresholdPenalty(_Rule):
+    """``points`` per ``step`` below ``threshold`` (e.g. 2 per 10 points under 90%)."""
+
+    type: Literal["threshold_penalty"] = "threshold_penalty"
+    threshold: float
+    step: float
+    points: float
+    cap: float | None = None
+
+
+class Tier(_Model):
+    min: float  # inclusive
+    max: float | None = None  # inclusive; None = no upper bound
+    points: float
+
+
+class BonusTiers(_Rule):
+    """A measured quantity falls in a tier that gives points (办件量)."""
+
+    type: Literal["bonus_tiers"] = "bonus_tiers"
+    tiers: list[Tier]
+
+
+class HonorLevels(_Rule):
+    """Honours by level; each achievement counts once at its highest level."""
+
+    type: Literal["honor_levels"] = "honor_levels"
+    levels: dict[str, float]  # {"县级": 1, "市级": 3, "省级": 5}
+    order: list[str]  # lowest first, for "one level lower"
+    cap: float | None = None
+    # Categories whose honours count one level lower (条线部门降一档).
+    lower_for_categories: list[str] = Field(default_factory=list)
+
+
+class CountedBonus(_Rule):
+    """Counted events with points each, capped per period and in all (信息报送)."""
+
+    type: Literal["counted_bonus"] = "counted_bonus"
+    points: dict[str, float]  # {"采用": 0.5, "报送": 0.1}
+    period_cap: float | None = None
+    cap: float | None = None
+
+
+class RatingLevels(_Rule):
+    """Raters choose a level; the mean of level values scaled to the item's max."""
+
+    type: Literal["rating_levels"] = "rating_levels"
+    levels: dict[str, float]  # {"满意": 90, "基本满意": 70, "不满意": 50}
+    scale: float | None = None  # the value that maps to the full item score (e.g. 100)
+
+
+class Proportional(_Rule):
+    """Relative item: the best gets full marks, the others in proportion."""
+
+    type: Literal["proportional"] = "proportional"
+    higher_is_better: bool = True
+
+
+Rule = Annotated[
+    Union[Judged, CaseDeduction, FixedDeduction, CaseBonus, ThresholdPenalty, BonusTiers, HonorLevels,
+          CountedBonus, RatingLevels, Proportional],
+    Field(discriminator="type"),
+]
+
+
+class RubricItem(_Model):
+    name: str  # 组织宣传
+    max: float  # 分值
+    content: str | None = None  # 考核内容 / 评选标准
+    standard: str | None = None  # 评分标准
+    method: str | None = None  # 考核方式
+    kind: Literal["score", "bonus", "deduction"] = "score"
+    floor: float = 0.0  # 扣完为止: an item never goes below this
+    rules: list[Rule] = Field(default_factory=lambda: [Judged()])
+    # Named department that supplies this sub-score (seed 001), if any.
+    source: str | None = None
+
+
+class RaterGroup(_Model):
+    name: str  # 班子成员 / 内设机构负责人和干部职工
+    weight: float  # 0..1
+
+
+class Aggregation(_Model):
+    """How several judges' (or raters') scores become one."""
+
+    method: Literal["mean", "trimmed_mean", "weighted_groups"] = "mean"
+    trim: int = 1  # for trimmed_mean: drop this many highest and lowest
+    groups: list[RaterGroup] = Field(default_factory=list)
+    # Until a judge has scored, the self-assessment stands in (flagged).
+    self_assessment_fallback: bool = True
+    decimals: int = 2
+
+    @model_validator(mode="after")
+    def _weights(self):
+        if self.method == "weighted_groups":
+            total = sum(g.weight for g in self.groups)
+            if not self.groups or abs(total - 1.0) > 1e-6:
+                raise ValueError("weighted_groups 的各组权重之和必须为 1")
+        return self
+
+
+class Rubric(_Model):
+    total: float  # 满分
+    base: float = 0.0  # 基础分 (e.g. 1000 with add/deduct)
+    items: list[RubricItem]
+    aggregation: Aggregation = Field(default_factory=Aggregation)
+
+    @model_validator(mode="after")
+    def _sum(self):
+        s = sum(i.max for i in self.items if i.kind == "score")
+        if self.base == 0 and abs(s - self.total) > 1e-6:
+            raise ValueError(f"各评分项分值之和为 {s:g}，与满分 {self.total:g} 不一致")
+        return self
+
+
+# ---------------------------------------------------------------------------
+# awards, selection
+# ---------------------------------------------------------------------------
+
+TieBreak = Literal[
+    "total",  # higher total first
+    "judge_total",  # higher judges' mean (without self-assessment stand-ins)
+    "items_in_order",  # then item by item in rubric order, higher first
+    "fewer_deductions",
+    "self_assessment",  # higher self-assessed total
+    "earlier_submission",  # the form that arrived first
+    "stroke_order",  # finally the name in surname stroke order (always decides)
+]
+
+
+class Eligibility(_Model):
+    """Who may be selected at all; a failed condition is reported, not hidden."""
+
+    min_service_years: float | None = None
+    min_monthly_average: float | None = None  # 窗口标准化考核月平均分
+    no_discipline: bool = False  # 本年度未受效能或党政纪处理
+    required_forms: list[str] = Field(default_factory=list)  # form types that must have arrived
+
+
+class Quota(_Model):
+    total: int  # 10
+    per_category: dict[str, int] = Field(default_factory=dict)
+    recommend_up: int = 0  # 择优推荐到上级 (2)
+
+
+class Award(_Model):
+    id: str  # "post" / "person"
+    name: str  # 十大效能示范岗
+    subject: Literal["post", "person", "unit", "window", "hall", "department"]
+    title_for_winner: str | None = None  # 授予“勤廉标兵”荣誉称号
+    honor: str  # 表彰授牌 / 授予荣誉称号
+    nomination_form: str | None = None  # form type of the application / nomination
+    score_form: str | None = None  # form type of the self-assessed score sheet
+    name_field: str  # field of the nomination form that names the subject ("post", "name")
+    per_unit: int = 1  # each unit recommends this many
+    rubric: Rubric
+    quota: Quota
+    eligibility: Eligibility = Field(default_factory=Eligibility)
+    tie_break: list[TieBreak] = Field(
+        default_factory=lambda: ["total", "judge_total", "items_in_order", "earlier_submission", "stroke_order"])
+    certificate: bool = False  # a certificate per winner
+    plaque: bool = False  # a plaque (授牌) per winner
+
+
+class NoticeSection(_Model):
+    heading: str
+    paragraphs: list[str] = Field(default_factory=list)
+    subsections: list["NoticeSection"] = Field(default_factory=list)
+
+
+class Notice(_Model):
+    title: str
+    recipients: str  # 主送机关
+    opening: str
+    sections: list[NoticeSection] = Field(default_factory=list)
+    closing: str | None = None
+    note: str | None = None  # 附注
+
+
+class Publication(_Model):
+    """Texts of the outputs: publicity list, commendation notice, certificates."""
+
+    publicity_title: str
+    publicity_intro: str
+    publicity_contact: str | None = None
+    commendation_title: str
+    commendation_opening: str
+    commendation_closing: str
+    certificate_text: str  # with {name} {unit} {award} {year}
+    certificate_issuer: str | None = None
+    sort_people: Literal["stroke_order", "rank"] = "stroke_order"
+    sort_posts: Literal["stroke_order", "rank", "unit_order"] = "rank"
+
+
+class Campaign(_Model):
+    id: str  # "ruian-2014"
+    name: str  # short name shown in messages
+    year: int
+    issuer: Issuer
+    contact: Contact
+    deadlines: Deadlines
+    categories: list[Category] = Field(default_factory=list)
+    units_file: str = "units.xlsx"
+    forms: list[FormSpec] = Field(default_factory=list)  # campaign-defined form types
+    builtin_forms: list[str] = Field(default_factory=list)  # built-in form types used
+    awards: list[Award]
+    notice: Notice
+    publication: Publication
+    template_version: str = "1"
+    # The detailed deeds document (~3000 characters) asked for with each application.
+    deeds_document_chars: int | None = None
+
+    @model_validator(mode="after")
+    def _references(self):
+        known = set(self.builtin_forms) | {f.type for f in self.forms}
+        for a in self.awards:
+            for ft in (a.nomination_form, a.score_form):
+                if ft and ft not in known:
+                    raise ValueError(f"奖项“{a.name}”引用了未定义的表格类型 {ft}")
+        cats = {c.name for c in self.categories}
+        for a in self.awards:
+            for c in a.quota.per_category:
+                if c not in cats:
+                    raise ValueError(f"奖项“{a.name}”的名额按类别分配，但类别“{c}”未在 categories 中定义")
+        return self
+
+    def form_specs(self) -> list[FormSpec]:
+        from formgen.forms import BUILTIN_FORMS
+
+        out = [BUILTIN_FORMS[t] for t in self.builtin_forms if t in BUILTIN_FORMS]
+        return out + list(self.forms)
+
+    def form_spec(self, form_type: str) -> FormSpec:
+        for f in self.form_specs():
+            if f.type == form_type:
+                return f
+        raise KeyError(form_type)
+
+    def award(self, award_id: str) -> Award:
+        for a in self.awards:
+            if a.id == award_id:
+                return a
+        raise KeyError(award_id)
+
+
+class Unit(_Model):
+    """One row of units.xlsx."""
+
+    name: str  # 单位名称
+    category: str | None = None  # 类别
+    contact: str | None = None  # 联系人
+    email: str | None = None  # 邮箱 (several separated by ; or ，)
+
+    def emails(self) -> list[str]:
+        import re
+
+        return [e.strip().lower() for e in re.split(r"[;；,，\s]+", self.email or "") if e.strip()]

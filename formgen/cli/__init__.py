@@ -1,0 +1,77 @@
+"""The ``formgen`` command: a thin layer over the stage functions.
+
+Each stage registers its commands from its own module (``cli/workspace.py``,
+``cli/intake.py`` …). Every command works in the workspace it is run from, or
+in the one named with ``-C DIR`` (as git does). A :class:`FormgenError` is
+printed as one Chinese line on stderr; any other exception is a bug, and is
+still shown as one line (with the log file for details) rather than a traceback.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from formgen.errors import FormgenError
+
+
+class FormgenGroup(click.Group):
+    """Turns every error into one Chinese line on stderr."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except FormgenError as e:
+            click.echo(f"错误：{e}", err=True)
+            sys.exit(e.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+        except Exception as e:  # a bug: keep the details in a log, show one line
+            log = Path(os.environ.get("TMPDIR", "/tmp")) / "formgen-error.log"
+            try:
+                log.write_text(traceback.format_exc(), encoding="utf-8")
+                where = f"，详情见 {log}"
+            except OSError:
+                where = ""
+            click.echo(f"错误：程序内部错误（{type(e).__name__}: {e}）{where}。请将此信息反馈给维护人员。", err=True)
+            sys.exit(70)
+
+
+@click.group(cls=FormgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="在指定的工作目录中运行（同 git -C）。")
+@click.version_option(package_name="formgen", message="formgen %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, workdir: Path | None):
+    """formgen：评选表彰活动的表格下发、收集、评分与发布。"""
+    ctx.ensure_object(dict)
+    ctx.obj["workdir"] = (workdir or Path.cwd()).resolve()
+
+
+def workdir(ctx: click.Context) -> Path:
+    return ctx.find_root().obj["workdir"]
+
+
+def _register() -> None:
+    # Imported for their side effect of adding commands to ``cli``.
+    import importlib
+
+    for name in ("workspace", "issue", "intake", "scoring", "publish", "demo"):
+        try:
+            importlib.import_module(f"formgen.cli.{name}")
+        except ModuleNotFoundError as e:  # a stage not built yet
+            if e.name != f"formgen.cli.{name}":
+                raise
+
+
+def main() -> None:
+    cli(prog_name="formgen")
+
+
+_register()
