@@ -118,6 +118,9 @@ class ThresholdPenalty(_Rule):
     step: float
     points: float
     cap: float | None = None
+    # A shortfall smaller than one step: "ceil" counts it as a whole step (低于即扣),
+    # "floor" ignores it, "prorate" deducts in proportion.
+    partial: Literal["ceil", "floor", "prorate"] = "ceil"
 
 
 class Tier(_Model):
@@ -150,6 +153,8 @@ class CountedBonus(_Rule):
     type: Literal["counted_bonus"] = "counted_bonus"
     points: dict[str, float]  # {"采用": 0.5, "报送": 0.1}
     period_cap: float | None = None
+    # The kinds the period cap covers (seed 003: 简报录用/报送 ≤0.5 a quarter, 上级录用 not); empty = all.
+    period_kinds: list[str] = Field(default_factory=list)
     cap: float | None = None
 
 
@@ -186,6 +191,9 @@ class RubricItem(_Model):
     rules: list[Rule] = Field(default_factory=lambda: [Judged()])
     # Named department that supplies this sub-score (seed 001), if any.
     source: str | None = None
+    # This item's own way of combining raters, when it differs from the rubric's
+    # (seed 004: 内部测评 weighs rater groups 50/50, 公开评议 is a plain mean).
+    aggregation: "Aggregation | None" = None
 
 
 class RaterGroup(_Model):
@@ -210,6 +218,9 @@ class Aggregation(_Model):
             if not self.groups or abs(total - 1.0) > 1e-6:
                 raise ValueError("weighted_groups 的各组权重之和必须为 1")
         return self
+
+
+RubricItem.model_rebuild()
 
 
 class Rubric(_Model):
@@ -303,6 +314,27 @@ class Publication(_Model):
     certificate_issuer: str | None = None
     sort_people: Literal["stroke_order", "rank"] = "stroke_order"
     sort_posts: Literal["stroke_order", "rank", "unit_order"] = "rank"
+    # 发文字号 of the commendation; None: the notice's prefix and year with the number left blank.
+    commendation_doc_number: str | None = None
+    publicity_issuer: str | None = None  # who signs the publicity list; None: issuer.offices
+    # The honour in full, e.g. 2014年度瑞安市“十大效能示范岗”: 牌匾文字 and list titles ({year} {award}).
+    honor_title: str = "{year}年度“{award}”"
+
+
+class Judge(_Model):
+    """A member of the evaluation group (综合评定小组); ``group`` for weighted_groups."""
+
+    name: str
+    group: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data):
+        # "张三" or "张三：班子成员" in campaign.yaml
+        if isinstance(data, str):
+            name, _, group = data.replace("：", ":").partition(":")
+            return {"name": name.strip(), "group": group.strip() or None}
+        return data
 
 
 class Campaign(_Model):
@@ -322,6 +354,8 @@ class Campaign(_Model):
     template_version: str = "1"
     # The detailed deeds document (~3000 characters) asked for with each application.
     deeds_document_chars: int | None = None
+    # 综合评定小组: the judges who get a scoring workbook (formgen panel); optional.
+    judges: list[Judge] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self):

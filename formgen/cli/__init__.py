@@ -62,7 +62,7 @@ def _register() -> None:
     # Imported for their side effect of adding commands to ``cli``.
     import importlib
 
-    for name in ("workspace", "issue", "intake", "scoring", "publish", "demo"):
+    for name in ("workspace", "issue", "intake", "collect", "scoring", "publish", "demo"):
         try:
             importlib.import_module(f"formgen.cli.{name}")
         except ModuleNotFoundError as e:  # a stage not built yet

@@ -1,0 +1,168 @@
+"""Reading campaign.yaml and units.xlsx, with errors a clerk can act on.
+
+A validation error names the file, the key path and what is expected, in
+Chinese: ``campaign.yaml：awards[0].quota.total：应为整数，实际为 "十"``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from formgen.campaign.model import Campaign, Unit
+from formgen.errors import ConfigError
+
+# pydantic error type -> what is expected, in Chinese
+_EXPECTED = {
+    "missing": "缺少此项，必须填写",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "string_type": "应为文字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表（每行以“- ”开头）",
+    "dict_type": "应为键值表",
+    "model_type": "应为键值表",
+    "date_type": "应为日期，如 2014-10-10",
+    "date_parsing": "应为日期，如 2014-10-10",
+    "date_from_datetime_parsing": "应为日期，如 2014-10-10",
+    "datetime_type": "应为日期时间，如 2014-10-10 17:00",
+    "datetime_parsing": "应为日期时间，如 2014-10-10 17:00",
+    "datetime_from_date_parsing": "应为日期时间，如 2014-10-10 17:00",
+    "literal_error": "取值不在允许范围内",
+    "union_tag_invalid": "type 取值不在允许范围内",
+    "union_tag_not_found": "缺少 type（规则类型）",
+    "extra_forbidden": "不认识的设置项（请检查拼写）",
+    "value_error": "取值不正确",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+}
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "（顶层）"
+
+
+def describe_validation_error(file_name: str, err: ValidationError) -> str:
+    """The first problem of ``err`` as one Chinese line (plus a count of the rest)."""
+    errors = err.errors(include_url=False)
+    first = errors[0]
+    # Discriminated unions put the tag name in the location; drop it for readability.
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p in _RULE_TAGS))
+    expected = _EXPECTED.get(first["type"], "取值不正确")
+    if first["type"] == "value_error":
+        msg = str(first.get("ctx", {}).get("error", first["msg"]))
+        expected = msg.removeprefix("Value error, ")
+    elif first["type"] == "literal_error":
+        expected += f"（可选：{first.get('ctx', {}).get('expected', '')}）"
+    got = first.get("input")
+    got_text = ""
+    if first["type"] not in ("missing",) and not isinstance(got, (dict, list)) and got is not None:
+        got_text = f"，实际为 “{got}”"
+    more = f"（另有 {len(errors) - 1} 处问题）" if len(errors) > 1 else ""
+    return f"{file_name}：{_loc(loc)}：{expected}{got_text}{more}"
+
+
+_RULE_TAGS = {"judged", "case_deduction", "fixed_deduction", "case_bonus", "threshold_penalty", "bonus_tiers",
+              "honor_levels", "counted_bonus", "rating_levels", "proportional"}
+
+
+def load_campaign(path: Path) -> Campaign:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"找不到活动配置文件 {path}；请先运行 formgen init 创建工作目录") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name}：不是 UTF-8 编码的文本文件，请用记事本“另存为 UTF-8”后重试") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else ""
+        raise ConfigError(f"{path.name}：{where}格式有误（YAML 语法错误，常见原因是缩进不齐或冒号后缺空格）") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}：内容应为键值表（如“id: ruian-2014”），请检查文件是否完整")
+    try:
+        return Campaign.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(describe_validation_error(path.name, e)) from None
+
+
+UNIT_HEADERS = {"单位名称": "name", "类别": "category", "联系人": "contact", "邮箱": "email"}
+
+
+def load_units(path: Path) -> list[Unit]:
+    """units.xlsx: a header row (单位名称, 类别, 联系人, 邮箱) then one unit per row."""
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        raise ConfigError(f"找不到单位名单 {path.name}；请按“单位名称、类别、联系人、邮箱”四列填写后放在工作目录中")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        raise ConfigError(f"{path.name}：无法打开，请确认是 Excel 2007 及以上版本的 .xlsx 文件") from None
+    try:
+        ws = wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows:
+        raise ConfigError(f"{path.name}：表格是空的，第一行应为“单位名称、类别、联系人、邮箱”")
+    header = [str(c).strip() if c is not None else "" for c in rows[0]]
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h in UNIT_HEADERS:
+            cols[UNIT_HEADERS[h]] = i
+    if "name" not in cols:
+        raise ConfigError(f"{path.name}：第一行缺少“单位名称”列（应为：单位名称、类别、联系人、邮箱）")
+    units: list[Unit] = []
+    seen: dict[str, int] = {}
+    for r, row in enumerate(rows[1:], start=2):
+        def get(key: str) -> str | None:
+            i = cols.get(key)
+            if i is None or i >= len(row) or row[i] is None:
+                return None
+            v = str(row[i]).strip()
+            return v or None
+
+        name = get("name")
+        if not name:
+            continue
+        if name in seen:
+            raise ConfigError(f"{path.name}：第 {r} 行单位“{name}”与第 {seen[name]} 行重复，请删除其中一行")
+        seen[name] = r
+        units.append(Unit(name=name, category=get("category"), contact=get("contact"), email=get("email")))
+    if not units:
+        raise ConfigError(f"{path.name}：没有任何单位，请在第二行起逐行填写单位名称")
+    return units
+
+
+def write_units(path: Path, units: list[Unit]) -> None:
+    """Write units.xlsx the way a clerk would keep it (header, widths, text cells)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from formgen.xlsx import set_text
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "单位名单"
+    for col, (title, width) in enumerate((("单位名称", 30), ("类别", 12), ("联系人", 10), ("邮箱", 28)), start=1):
+        set_text(ws.cell(row=1, column=col), title)
+        ws.cell(row=1, column=col).font = Font(bold=True)
+        ws.column_dimensions["ABCD"[col - 1]].width = width
+    for r, u in enumerate(units, start=2):
+        for col, v in enumerate((u.name, u.category, u.contact, u.email), start=1):
+            set_text(ws.cell(row=r, column=col), v)
+    ws.freeze_panes = "A2"
+    wb.save(path)

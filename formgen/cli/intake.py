@@ -1,0 +1,93 @@
+"""Intake commands: ``formgen extract`` (one file → its fields)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from formgen.cli import cli, workdir
+from formgen.forms import BUILTIN_FORMS, FormSpec, builtin_forms
+from formgen.intake.result import ExtractResult
+
+FORM_NAMES = {f.type: f.title for f in BUILTIN_FORMS.values()}
+METHOD_NAMES = {"tagged": "表格锚点", "labels": "按栏目名称识别", "pdf-text": "PDF 文字层", "ocr": "文字识别（OCR）"}
+
+
+def workspace_forms(ctx: click.Context) -> list[FormSpec]:
+    """The campaign's form types when run in a workspace, else the built-in ones."""
+    root = workdir(ctx)
+    if (root / "campaign.yaml").exists():
+        from formgen.workspace import Workspace
+
+        specs = Workspace.open(root).campaign.form_specs()
+        if specs:
+            return specs
+    return builtin_forms()
+
+
+def _write_json(obj) -> None:
+    data = json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.buffer.write(data.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def _show(results: list[ExtractResult], forms: list[FormSpec]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    titles = {**FORM_NAMES, **{f.type: f.title for f in forms}}
+    labels = {f.type: {fs.key: fs.label for fs in f.fields} for f in forms}
+    console = Console()
+    for r in results:
+        head = f"[bold]{r.source or Path(r.file).name}[/bold]："
+        if r.form_type:
+            head += f"{titles.get(r.form_type, r.form_type)}（{METHOD_NAMES.get(r.method or '', r.method)}）"
+        elif r.kind == "deeds_document":
+            head += "文字材料（非表格）"
+        else:
+            head += "未识别为已知表格"
+        console.print(head)
+        if r.form_type:
+            table = Table(show_header=True, header_style="bold")
+            table.add_column("栏目")
+            table.add_column("内容", overflow="fold")
+            table.add_column("位置")
+            for key, value in r.fields.items():
+                text = "（空）" if value is None else str(value)
+                if len(text) > 60 or "\n" in text:
+                    text = text.replace("\n", " ")[:58] + f"…（共 {len(text)} 字）"
+                where = r.provenance[key].where if key in r.provenance else ""
+                table.add_row(labels.get(r.form_type, {}).get(key, key), text, where)
+            for item in r.items:
+                score = "（空）" if item["score"] is None else f"{item['score']:g}"
+                where = r.provenance.get(f"items.{item['name']}")
+                table.add_row(f"{item['name']}（满分 {item['max']:g}）", score, where.where if where else "")
+            console.print(table)
+        if r.subject:
+            console.print(f"评分对象：{r.subject}")
+        for p in r.problems:
+            mark = "[red]错误[/red]" if p.severity == "error" else "[yellow]提醒[/yellow]"
+            console.print(f"  {mark} {p.message}")
+        console.print()
+
+
+@cli.command("extract")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供其他程序读取）。")
+@click.pass_context
+def extract_cmd(ctx: click.Context, file: Path, as_json: bool):
+    """读取一个报送文件（docx/doc/pdf/扫描件/zip/邮件），输出识别出的表格内容。"""
+    from formgen.intake.extract import extract_path
+
+    forms = workspace_forms(ctx)
+    results = extract_path(file, forms)
+    container = any(r.source is not None for r in results) or len(results) != 1
+    if as_json:
+        if container:
+            _write_json([r.to_json(with_source=True) for r in results])
+        else:
+            _write_json(results[0].to_json())
+    else:
+        _show(results, forms)

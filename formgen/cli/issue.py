@@ -1,0 +1,48 @@
+"""``formgen issue``: the blank forms and the notice for every unit."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from formgen.cli import cli, workdir
+
+
+@cli.command()
+@click.option("--unit", "units", multiple=True, metavar="单位名称",
+              help="只为指定单位生成（可重复使用）；默认为单位名单中的全部单位。")
+@click.pass_context
+def issue(ctx, units: tuple[str, ...]):
+    """为各单位生成空白表格（已填好单位名称）、通知和打包的压缩文件。"""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from formgen.issue.render import issue_forms, select_units
+    from formgen.workspace import Workspace
+
+    ws = Workspace.open(workdir(ctx))
+    total = len(select_units(ws, list(units) or None))
+    console = Console(stderr=True)
+    with Progress(TextColumn("生成表格"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("", total=total)
+        report = issue_forms(ws, list(units) or None,
+                             progress=lambda done, _n, name: bar.update(task, completed=done, description=name))
+    out = click.echo
+    for path in report.templates_written:
+        out(f"已生成模板 {path.relative_to(ws.root)}")
+    for w in report.warnings:
+        click.secho(f"注意：{w}", fg="yellow", err=True)
+    n_files = sum(len(u.files) for u in report.units)
+    out(f"已为 {len(report.units)} 个单位生成 {n_files} 份空白表格（用时 {report.seconds:.1f} 秒）：")
+    out(f"  通知        {report.notice}")
+    if len(report.units) == 1:
+        u = report.units[0]
+        out(f"  {u.unit}的表格  {u.folder}{os.sep}")
+        for f in u.files:
+            out(f"    {f.name}")
+        out(f"  邮件附件    {u.zip}（通知和全部表格，可直接作为邮件附件发出）")
+    else:
+        out(f"  各单位表格  {report.out_dir / '<单位名称>'}{os.sep}")
+        out(f"  邮件附件    {report.out_dir / '<单位名称>.zip'}（通知和全部表格，可直接作为邮件附件发出）")
+    out("请各单位在 Word 或 WPS 中直接填写（不要删除或合并表格中的格子），填好后原样发回。")

@@ -1,0 +1,171 @@
+"""One file in, the forms it holds out: sniff → (expand | convert) → read → match → validate.
+
+``extract_source`` has no side effects (nothing written but temporary files the
+converters clean up), so ``formgen collect`` can call it for every file it
+files into the ledger, and ``formgen extract`` for one file.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from formgen.errors import FormgenError, InputFileError
+from formgen.forms import FormSpec, builtin_forms
+from formgen.intake.matcher import match_all
+from formgen.intake.readers import read_grid
+from formgen.intake.result import ExtractResult, SourceFile
+from formgen.intake.sniff import sniff
+from formgen.intake.validate import validate
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 3  # a zip in an email in a zip — no deeper
+
+CONTAINERS = {"zip", "eml", "msg", "mbox"}
+CONVERTIBLE = {"doc", "wps", "rtf", "odt", "html", "wordxml"}
+READABLE = {"docx", "pdf", "png", "jpg", "text"}
+
+_UNSUPPORTED = {
+    "xlsx": "这是 Excel 表格，不是 Word 表格；请让报送单位使用下发的 Word 表格填写",
+    "xls": "这是 Excel 表格，不是 Word 表格；请让报送单位使用下发的 Word 表格填写",
+    "pptx": "这是 PowerPoint 演示文稿，不是表格；请让报送单位改发 Word 或 PDF 文件",
+    "ppt": "这是 PowerPoint 演示文稿，不是表格；请让报送单位改发 Word 或 PDF 文件",
+    "ole": "文件格式无法识别（OLE 复合文档，但不是 Word 文档），请让报送单位另存为 .docx 后重新发送",
+    "unknown": "文件格式无法识别，请让报送单位改发 Word（.docx）或 PDF 文件",
+}
+
+
+def _error(source: SourceFile, message: str, kind: str) -> InputFileError:
+    return InputFileError(source.path or source.name, message, kind)
+
+
+def _helper(module_name: str, func: str, source: SourceFile, what: str):
+    """A function of an intake module that may not be part of this build."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name != module_name:
+            raise
+        module = None
+    fn = getattr(module, func, None) if module else None
+    if fn is None:
+        raise _error(source, f"本版本尚不能处理{what}，请让报送单位改发 Word（.docx）文件", "unsupported")
+    return fn
+
+
+def _read_one(source: SourceFile, kind: str, forms: list[FormSpec]) -> list[ExtractResult]:
+    try:
+        doc = read_grid(source, kind)
+        results = match_all(doc, forms)
+    except FormgenError:
+        raise
+    except Exception as e:  # a file no reader expected: still one clean line, never a crash
+        raise _error(source, f"文件内容异常，无法读取（{type(e).__name__}），请让报送单位重新保存后发送",
+                     "corrupt") from e
+    for result in results:
+        result.origin = source
+        if result.form_type:
+            validate(result, next(f for f in forms if f.type == result.form_type))
+    return results
+
+
+def _unreadable(member: SourceFile, err: InputFileError) -> ExtractResult:
+    """A member of a container that could not be read: reported, not fatal for its siblings."""
+    result = ExtractResult(file=member.path or member.name, form_type=None, method=None,
+                           source=member.source_label, origin=member)
+    result.error(None, err.message)
+    return result
+
+
+_CONVERT_WHAT = {"doc": "旧版 Word（.doc）文件", "wps": "WPS 文件", "rtf": "RTF 文件", "odt": "ODT 文件",
+                 "html": "网页格式的文件", "wordxml": "Word 2003 XML 文件"}
+
+
+def _convert(source: SourceFile, kind: str) -> SourceFile:
+    kind_what = _CONVERT_WHAT.get(kind, "此类文件")
+    convert = _helper("formgen.intake.convert", "convert_to_docx", source,
+                      f"{kind_what}（需要 LibreOffice 转换）")
+    converted = convert([source])
+    if not converted:
+        raise _error(source, f"{kind_what}转换失败，请让报送单位另存为 .docx 后重新发送", "corrupt")
+    out = converted[0]
+    if isinstance(out, InputFileError):
+        raise out
+    return out
+
+
+def extract_source(source: SourceFile, forms: list[FormSpec] | None = None, _depth: int = 0
+                   ) -> list[ExtractResult]:
+    """The forms in ``source`` (several for a container); InputFileError when it cannot be read.
+
+    Results of a container's members carry ``source`` (the member's name); a
+    member that cannot be read becomes a result with form_type None and its
+    error as the problem, so one bad attachment does not hide the others.
+    """
+    forms = forms if forms is not None else builtin_forms()
+    if len(source.data) > MAX_BYTES:
+        raise _error(source, f"文件过大（{len(source.data) // (1024 * 1024)} MB，上限 50 MB），请让报送单位压缩图片后重新发送",
+                     "too_large")
+    kind = sniff(source.data, source.name)
+    if kind == "empty":
+        raise _error(source, "文件为空（0 字节或没有内容），请让报送单位重新发送", "empty")
+    if kind == "ole-encrypted":
+        raise _error(source, "文件已加密，请让报送单位去除密码后重新发送", "encrypted")
+    if kind in _UNSUPPORTED:
+        raise _error(source, _UNSUPPORTED[kind], "unsupported")
+    if kind in CONTAINERS:
+        return _extract_container(source, kind, forms, _depth)
+    if kind in CONVERTIBLE:
+        results = _read_one(_convert(source, kind), "docx", forms)
+        for r in results:
+            r.origin = source
+        return results
+    return _read_one(source, kind, forms)
+
+
+def _extract_container(source: SourceFile, kind: str, forms: list[FormSpec], depth: int) -> list[ExtractResult]:
+    if depth >= MAX_DEPTH:
+        raise _error(source, "压缩包/邮件嵌套层数过多，请让报送单位直接发送表格文件", "unsupported")
+    what = {"zip": "压缩包", "eml": "邮件", "msg": "Outlook 邮件", "mbox": "邮箱导出文件"}[kind]
+    expand = _helper("formgen.intake.containers", "expand", source, f"{what}（{source.suffix or kind}）")
+    members, errors = expand(source)
+    results: list[ExtractResult] = []
+    for member in members:
+        try:
+            inner = extract_source(member, forms, depth + 1)
+        except InputFileError as e:
+            inner = [_unreadable(member, e)]
+        for r in inner:
+            r.source = r.source or member.source_label
+        results.extend(inner)
+    for err in errors:  # members the container could not give us (encrypted zip entry, bomb …)
+        r = ExtractResult(file=source.path or source.name, form_type=None, method=None,
+                          source=Path(err.path).name if err.path else None)
+        r.error(None, err.message)
+        results.append(r)
+    if not results:
+        raise _error(source, f"{what}中没有找到任何附件或文件", "empty")
+    return results
+
+
+def extract_path(path: Path, forms: list[FormSpec] | None = None) -> list[ExtractResult]:
+    """Read the file at ``path``; every result's ``file`` is ``path`` as given."""
+    path = Path(path)
+    try:
+        if not path.exists():
+            raise InputFileError(path, "文件不存在，请检查路径", "missing")
+        if path.is_dir():
+            raise InputFileError(path, "这是一个文件夹，请指定其中的文件", "unsupported")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputFileError(path, f"文件过大（{size // (1024 * 1024)} MB，上限 50 MB），请让报送单位压缩图片后重新发送",
+                                 "too_large")
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputFileError(path, "没有读取该文件的权限", "unreadable") from None
+    except OSError as e:
+        raise InputFileError(path, f"无法读取文件（{e.strerror or e}）", "unreadable") from None
+    source = SourceFile(name=path.name, data=data, path=str(path))
+    results = extract_source(source, forms)
+    for r in results:
+        r.file = str(path)
+    return results

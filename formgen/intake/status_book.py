@@ -1,0 +1,193 @@
+"""收件情况.xlsx: what each unit sent, every problem, every file received.
+
+Sheet 1 has one row per unit with one column per expected form (已收 with date
+and route, or 未收); sheet 2 lists every problem with the file and field; sheet
+3 lists every file received with how it was identified. All text is written
+as literal text (``formgen.xlsx.set_text``): a unit name like "=1+1" stays text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from formgen.campaign.model import Campaign
+from formgen.intake.checks import UNIT_METHODS
+from formgen.ledger.db import Ledger
+from formgen.ledger.files import all_receipts, route_label
+from formgen.ledger.forms import all_deeds, all_forms, list_problems
+from formgen.ledger.views import deeds_label, unit_status
+from formgen.workspace import Workspace
+from formgen.xlsx import BORDER, ERROR_FILL, OK_FILL, WARN_FILL, WRAP, header_row, set_text, set_value
+
+METHOD_LABELS = {"tagged": "表格标记", "labels": "标签匹配", "pdf-text": "PDF 文字", "ocr": "OCR 识别"}
+SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
+BASIS_LABELS = {"email": "邮件发送时间", "mtime": "文件修改时间"}
+
+
+def _when(dt) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+def field_label(campaign: Campaign, form_type: str | None, key: str | None) -> str:
+    """The printed label of a field key ("items.组织宣传" → "组织宣传 得分")."""
+    if not key:
+        return ""
+    if key.startswith("items."):
+        return f"{key[len('items.'):]} 得分"
+    if form_type:
+        try:
+            return campaign.form_spec(form_type).field(key).label
+        except KeyError:
+            pass
+    return key
+
+
+def form_title(campaign: Campaign, form_type: str | None) -> str:
+    if not form_type:
+        return ""
+    try:
+        return campaign.form_spec(form_type).title
+    except KeyError:
+        return form_type
+
+
+def _row(ws, r: int, values: list, fill=None, widths: list[float] | None = None) -> None:
+    lines = 1
+    for c, v in enumerate(values, start=1):
+        cell = ws.cell(row=r, column=c)
+        set_value(cell, v)
+        cell.border = BORDER
+        cell.alignment = WRAP
+        if fill is not None:
+            cell.fill = fill
+        if widths and isinstance(v, str) and c <= len(widths):
+            # Excel sizes rows itself, LibreOffice and WPS do not: set the height from the wrapped text.
+            room = max(2.0, widths[c - 1] - 1)
+            lines = max(lines, sum(-(-max(_width(x), 1) // int(room)) for x in v.split("\n")))
+    ws.row_dimensions[r].height = 15 * min(lines, 12)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a cell: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def _print_setup(sh, title_rows: str = "1:1") -> None:
+    """Landscape, as wide as the paper, header repeated on every page (and tall enough for two lines)."""
+    sh.row_dimensions[1].height = 30
+    sh.page_setup.orientation = "landscape"
+    sh.page_setup.paperSize = sh.PAPERSIZE_A4
+    sh.page_setup.fitToWidth = 1
+    sh.page_setup.fitToHeight = 0
+    sh.sheet_properties.pageSetUpPr.fitToPage = True
+    sh.print_title_rows = title_rows
+
+
+def write_status_book(ledger: Ledger, ws: Workspace, path: Path) -> Path:
+    campaign = ws.campaign
+    wb = Workbook()
+    _units_sheet(wb.active, ledger, ws)
+    _problems_sheet(wb.create_sheet("问题清单"), ledger, campaign)
+    _files_sheet(wb.create_sheet("收到的文件"), ledger, campaign)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(path)  # never leave a half-written workbook where Excel may have the old one open
+    return path
+
+
+def _units_sheet(sh, ledger: Ledger, ws: Workspace) -> None:
+    campaign = ws.campaign
+    rows = unit_status(ledger, campaign, ws.units)
+    sh.title = "各单位收件情况"
+    labels = [e.label for e in rows[0].expected] if rows else []
+    widths = [6, 22, 10, *[22] * len(labels), 11, 10]
+    header_row(sh, 1, ["序号", "单位", "类别", *labels, "问题\n（错误/提醒）", "情况"], widths)
+    for i, st in enumerate(rows, start=1):
+        r = i + 1
+        cells: list = [i, st.unit + ("" if st.listed else "（不在名单中）"), st.category or ""]
+        fills = []
+        for e in st.expected:
+            if e.arrivals:
+                lines = [f"已收 {_when(a.arrived_at)}（{route_label(a.route)}）" for a in e.arrivals]
+                if e.missing:
+                    lines.append(f"还差 {e.missing} 份")
+                cells.append("\n".join(lines))
+                fills.append(WARN_FILL if e.missing or len(e.arrivals) > e.need else OK_FILL)
+            else:
+                cells.append("未收")
+                fills.append(ERROR_FILL)
+        cells.append(f"{st.errors}/{st.warnings}" if st.errors or st.warnings else "0")
+        owed = len(st.owed)
+        cells.append("齐全" if not owed else f"缺 {owed} 项")
+        _row(sh, r, cells, widths=widths)
+        for j, fill in enumerate(fills):
+            sh.cell(row=r, column=4 + j).fill = fill
+        if st.errors:
+            sh.cell(row=r, column=4 + len(fills)).fill = ERROR_FILL
+    sh.freeze_panes = "C2"
+    sh.auto_filter.ref = sh.dimensions
+    note = sh.cell(row=len(rows) + 3, column=2)
+    set_text(note, f"报送截止时间：{campaign.deadlines.submit:%Y-%m-%d %H:%M}。"
+                   "时间为邮件发送时间（电子邮件报送）或文件修改时间（其他途径）。")
+    note.font = Font(italic=True, color="666666")
+    _print_setup(sh)
+
+
+def _problems_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
+    widths = [18, 9, 40, 24, 16, 9, 60, 12]
+    header_row(sh, 1, ["单位", "文件编号", "文件", "表格", "字段", "严重程度", "说明", "处理情况"], widths)
+    r = 2
+    for p in list_problems(ledger):
+        fill = None if p.resolved else (ERROR_FILL if p.severity == "error" else None)
+        _row(sh, r, [p.unit or "未识别单位", p.receipt_id, p.file, form_title(campaign, p.form_type),
+                     field_label(campaign, p.form_type, p.field), SEVERITY_LABELS.get(p.severity, p.severity),
+                     p.message, "已人工更正" if p.resolved else ""], fill, widths)
+        r += 1
+    sh.freeze_panes = "A2"
+    sh.auto_filter.ref = sh.dimensions
+    _print_setup(sh)
+
+
+def _files_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
+    widths = [7, 44, 11, 24, 17, 13, 17, 18, 13, 36, 10]
+    header_row(sh, 1, ["编号", "文件", "来源/途径", "发件人", "时间", "时间依据", "收取时间", "单位", "单位依据",
+                       "识别结果", "方法"], widths)
+    forms_of: dict[int, list] = {}
+    for f in all_forms(ledger):
+        forms_of.setdefault(f.receipt_id, []).append(f)
+    deeds = {d.receipt_id: d for d in all_deeds(ledger)}
+    r = 2
+    for rc in all_receipts(ledger):
+        results, methods = [], []
+        fill = None
+        if rc.status == "error":
+            results.append(f"无法读取：{rc.error}")
+            fill = ERROR_FILL
+        elif rc.status == "duplicate":
+            results.append(f"重复文件（与编号 {rc.duplicate_of} 内容相同），不重复计入")
+        for f in forms_of.get(rc.id, []):
+            if f.form_type is None:
+                results.append("不是已知表格")
+            else:
+                what = form_title(campaign, f.form_type) + (f"：{f.subject}" if f.subject else "")
+                if f.superseded_by:
+                    what += "（已被后来报送的取代）"
+                elif not f.counted:
+                    what += "（已排除，不计入）"
+                results.append(what)
+            if f.method:
+                methods.append(METHOD_LABELS.get(f.method, f.method))
+        if rc.id in deeds:
+            d = deeds[rc.id]
+            results.append(f"{deeds_label(campaign)}：{d.candidate or '未对应到候选人'}（{d.chars} 字）")
+        _row(sh, r, [rc.id, rc.label, route_label(rc.route), rc.sender or "", _when(rc.arrived_at),
+                     BASIS_LABELS.get(rc.arrived_basis or "", ""), _when(rc.received_at), rc.unit or "未识别",
+                     UNIT_METHODS.get(rc.unit_method or "", ""), "\n".join(results) or "（无内容）",
+                     "、".join(dict.fromkeys(methods))], fill, widths)
+        r += 1
+    sh.freeze_panes = "B2"
+    sh.auto_filter.ref = sh.dimensions
+    _print_setup(sh)

@@ -1,0 +1,59 @@
+"""Per-form checks of an extracted form: what the office must chase before scoring.
+
+Errors: a required field is empty, a value has the wrong shape (gender,
+birth, headcount), a score is not a number or outside 0..max.
+Warnings: a long text far from the length the notice asks for.
+"""
+from __future__ import annotations
+
+import re
+
+from formgen.forms import FormSpec
+from formgen.intake.normalize import count_chars
+from formgen.intake.result import ExtractResult
+
+_BIRTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+# A text within this share of its target length is fine ("500字左右").
+TOO_SHORT = 0.6
+TOO_LONG = 2.0
+
+
+def _label(spec: FormSpec, key: str) -> str:
+    try:
+        return spec.field(key).label
+    except KeyError:
+        return key
+
+
+def validate(result: ExtractResult, spec: FormSpec) -> None:
+    """Append the problems of ``result`` (read as ``spec``) to ``result.problems``."""
+    already = {(p.field, p.severity) for p in result.problems}
+    for f in spec.fields:
+        value = result.fields.get(f.key)
+        if value is None:
+            if f.required and (f.key, "error") not in already:
+                result.error(f.key, f"“{f.label}”未填写")
+            continue
+        if f.kind == "gender" and value not in ("男", "女"):
+            result.error(f.key, f"“{f.label}”应为“男”或“女”，表中填的是“{value}”")
+        elif f.kind == "birth" and not (isinstance(value, str) and _BIRTH.match(value)):
+            result.error(f.key, f"“{f.label}”无法识别为年月（表中填的是“{value}”），请核对")
+        elif f.kind == "integer" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            result.error(f.key, f"“{f.label}”应为整数，表中填的是“{value}”")
+        elif f.target_chars and isinstance(value, str):
+            n = count_chars(value)
+            if n < f.target_chars * TOO_SHORT:
+                result.warn(f.key, f"{f.label}仅 {n} 字，通知要求 {f.target_chars} 字左右")
+            elif n > f.target_chars * TOO_LONG:
+                result.warn(f.key, f"{f.label}有 {n} 字，通知要求 {f.target_chars} 字左右")
+    for item in result.items:
+        key = f"items.{item['name']}"
+        score = item.get("score")
+        if score is None:
+            if (key, "error") not in already:
+                result.error(key, f"“{item['name']}”的得分未填写")
+            continue
+        if isinstance(score, bool) or not isinstance(score, (int, float)):
+            result.error(key, f"“{item['name']}”的得分“{score}”不是数字")
+        elif not 0 <= score <= item["max"]:
+            result.error(key, f"“{item['name']}”的得分 {score:g} 超出范围（0–{item['max']:g} 分）")

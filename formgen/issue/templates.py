@@ -1,0 +1,488 @@
+"""The docxtpl templates of a campaign: the four attachments and the notice.
+
+Built with python-docx + :mod:`formgen.docxkit` to look as the seed prints them
+(附件N in 黑体, centred 小标宋 title, ruled tables with vertical labels and the
+printed placeholders). Users may restyle them in Word; what must stay is listed
+in ``README-模板说明.md``, written next to them:
+
+* Jinja tags: ``{{ unit_name }}`` in the forms, the loops and fields of the notice;
+* the point bookmarks of :mod:`formgen.anchors` in each value cell (``fg_<key>``),
+  each 得分 cell (``fg_score_NN``), the subject cell (``fg_subject``) and the
+  title (``fgform_<type>``) — they let intake read a returned form exactly.
+
+The built-in form types have the seed's layouts; a campaign-defined type gets a
+plain label | value grid (and a score table when it has items), so a new type
+needs no code.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from formgen import docxkit as k
+from formgen.anchors import (PROP_CAMPAIGN, PROP_FORM_TYPE, PROP_TEMPLATE_VERSION, SUBJECT_ANCHOR, field_anchor,
+                             form_anchor, score_anchor)
+from formgen.campaign.model import Campaign, RubricItem
+from formgen.forms import FormSpec
+
+NOTICE_TEMPLATE = "通知.docx"
+README_NAME = "README-模板说明.md"
+UNIT_TAG = "{{ unit_name }}"
+LABEL_PT = k.SIZE["小四"]  # labels and typed values in the application forms
+SMALL_PT = k.SIZE["五号"]  # rubric text in score sheets
+SMALL_LINE_PT = 13.5
+STAMP = ("（盖章）", "年   月   日")  # spelt as forms.STAMP_PLACEHOLDERS lists them
+
+
+def template_name(spec: FormSpec) -> str:
+    """File name of a form type's template (FormSpec.template, or one made from its title)."""
+    if spec.template:
+        return spec.template
+    clean = "".join(ch for ch in spec.title if ch not in "“”\"")
+    return f"附件{spec.attachment_no}_{clean}.docx" if spec.attachment_no else f"{clean}.docx"
+
+
+# ---------------------------------------------------------------------------- common parts
+
+
+def _new_document(landscape: bool = False, body_pt: float = k.BODY_PT):
+    doc = docx.Document()
+    k.set_document_defaults(doc, k.FANGSONG, body_pt)
+    k.setup_page(doc.sections[0], landscape=landscape, line_pitch=None)
+    return doc
+
+
+def _form_heading(doc, spec: FormSpec, title_pt: float = k.TITLE_PT):
+    """“附件N” top-left in 黑体, then the centred title carrying the fgform_ bookmark."""
+    if spec.attachment_no:
+        k.add_par(doc, f"附件{spec.attachment_no}", k.HEITI, k.BODY_PT)
+    title = k.add_par(doc, spec.title, k.XIAOBIAOSONG, title_pt, align=k.CENTER, before_pt=6, after_pt=12)
+    k.add_bookmark(title, form_anchor(spec.type))
+
+
+def _table(doc, rows: int, widths: list[float]):
+    t = doc.add_table(rows=rows, cols=len(widths))
+    k.set_table_borders(t, 0.75)
+    k.set_col_widths(t, widths)
+    k.cell_margins(t, 1.5, 1.5, 1, 1)
+    return t
+
+
+def _label(cell, text: str, style: str = "h", size: float = LABEL_PT):
+    """A label cell: "h" as given (\\n breaks lines), "v" one character per line."""
+    if style == "v":
+        return k.vertical_label(cell, text, k.FANGSONG, size)
+    return k.cell_text(cell, text, k.FANGSONG, size)
+
+
+def _value(cell, key: str, placeholder: str | None = None, stamp: bool = False, text: str = "",
+           size: float = LABEL_PT, align=k.LEFT):
+    """A value cell: bookmark fg_<key> in its first paragraph, optional printed placeholder or stamp block."""
+    first = k.cell_text(cell, text or placeholder or "", k.FANGSONG, size, align=align,
+                        valign="top" if (placeholder or stamp) else "center")
+    k.set_mark_font(first, k.FANGSONG, size)
+    k.add_bookmark(first, field_anchor(key))
+    if stamp:
+        p = k.add_par(cell, STAMP[0], k.FANGSONG, size, align=k.RIGHT, before_pt=size * 4)
+        p.paragraph_format.right_indent = Pt(size * 6)
+        p = k.add_par(cell, STAMP[1], k.FANGSONG, size, align=k.RIGHT, before_pt=size / 2)
+        p.paragraph_format.right_indent = Pt(size * 2)
+    return first
+
+
+def _line_table(doc, parts: list[tuple[str, str | None, float]], after_pt: float = 4):
+    """A borderless row above a table: (label, value anchor or None, width mm) pairs, values underlined.
+
+    The value sits in a cell of its own so that the bookmark's cell holds the value only.
+    """
+    widths = [w for _, _, w in parts]
+    t = doc.add_table(rows=1, cols=len(parts))
+    k.set_table_borders(t, val="nil")
+    k.set_col_widths(t, widths)
+    k.cell_margins(t, 0.5, 0.5, 0, 0)
+    for cell, (text, anchor, _) in zip(t.rows[0].cells, parts):
+        if anchor is None:
+            k.cell_text(cell, text, k.FANGSONG, LABEL_PT, align=k.RIGHT if text.endswith("：") else k.LEFT,
+                        valign="bottom")
+            if text == UNIT_TAG:
+                k.set_cell_border(cell, bottom="single")
+            continue
+        p = k.cell_text(cell, text, k.FANGSONG, LABEL_PT, align=k.LEFT, valign="bottom")
+        k.set_mark_font(p, k.FANGSONG, LABEL_PT)
+        k.add_bookmark(p, anchor)
+        k.set_cell_border(cell, bottom="single")
+    k.set_row_height(t.rows[0], 9)
+    k.add_par(doc, "", size=4, after_pt=after_pt)
+    return t
+
+
+def template_props(campaign: Campaign, form_type: str | None) -> dict[str, str]:
+    """Document properties of a template (the notice is no form: it has no form type)."""
+    props = {PROP_FORM_TYPE: form_type} if form_type else {}
+    return {**props, PROP_TEMPLATE_VERSION: campaign.template_version, PROP_CAMPAIGN: campaign.id}
+
+
+# ---------------------------------------------------------------------------- score sheets
+
+
+def _rubric_items(campaign: Campaign, spec: FormSpec) -> list[RubricItem]:
+    """Items of the award scored on this sheet (with content), else the spec's bare items."""
+    for award in campaign.awards:
+        if award.score_form == spec.type:
+            return [i for i in award.rubric.items]
+    return [RubricItem(name=i.name, max=i.max) for i in spec.items]
+
+
+def _numbered_lines(text: str) -> str:
+    """“1．…。2．…” printed one numbered clause per line."""
+    return re.sub(r"(?<=[。；])\s*(?=\d+[．.])", "\n", text)
+
+
+def _points(x: float) -> str:
+    return f"{x:g}分"
+
+
+def _has_standard(campaign: Campaign, spec: FormSpec) -> bool:
+    return any(i.standard for i in _rubric_items(campaign, spec))
+
+
+def build_score_sheet(campaign: Campaign, spec: FormSpec):
+    """附件1/附件2: a unit | subject line, then the score table; landscape when 评分标准 is printed."""
+    doc = _new_document(landscape=_has_standard(campaign, spec))
+    _form_heading(doc, spec)
+    subject = {"post": "参评岗位：", "candidate": "候选人："}.get(spec.subject or "", "参评对象：")
+    width = k.text_width_mm(doc.sections[0])
+    _line_table(doc, [("单位：", None, 14), (UNIT_TAG, None, width * 0.45 - 14),
+                      (subject, None, 26), ("", SUBJECT_ANCHOR, width * 0.55 - 26)])
+    _score_table(doc, _rubric_items(campaign, spec), width)
+    return doc
+
+
+def _score_table(doc, items: list[RubricItem], width: float):
+    """项目 | 分值 | 考核内容 (| 评分标准) | 考核方式 | 得分, with fg_score_NN in each 得分 cell."""
+    with_standard = any(i.standard for i in items)
+    with_content = any(i.content for i in items)
+    with_method = any(i.method for i in items)
+    heads, widths = ["项目", "分值"], [14 if with_standard else 24 if with_content else 0, 15]
+    if with_content:
+        heads.append("考核内容" if with_standard else "评选标准")
+        widths.append(0)
+    if with_standard:
+        heads.append("评分标准")
+        widths.append(0)
+    if with_method:  # wide enough for the longest method on one line (they are printed one per line)
+        longest = max(len(m) for i in items for m in (i.method or "").split("、"))
+        heads.append("考核方式")
+        widths.append(max(22, round(longest * SMALL_PT * 0.3528 + 4)))
+    heads.append("得分")
+    widths.append(17 if with_content else 30)
+    free = [i for i, w in enumerate(widths) if w == 0]  # the text columns share what is left
+    shares = [0.47, 0.53] if len(free) == 2 else [1.0]  # content a little narrower than its standard
+    rest = width - sum(widths)
+    for i, share in zip(free, shares):
+        widths[i] = round(rest * share, 1)
+    widths[-1] += round(width - sum(widths), 1)
+    t = _table(doc, len(items) + 1, widths)
+    for cell, head in zip(t.rows[0].cells, heads):
+        k.cell_text(cell, head, k.HEITI, LABEL_PT)
+    k.repeat_header(t.rows[0])
+    k.set_row_height(t.rows[0], 10)
+    for n, item in enumerate(items):
+        cells = t.rows[n + 1].cells
+        _label(cells[0], item.name, "v" if with_standard else "h")
+        k.cell_text(cells[1], _points(item.max), k.FANGSONG, LABEL_PT)
+        col = 2
+        for text in ([item.content or ""] if with_content else []) + ([item.standard or ""] if with_standard else []):
+            k.cell_text(cells[col], _numbered_lines(text), k.FANGSONG, SMALL_PT, align=k.JUSTIFY, line_pt=SMALL_LINE_PT)
+            col += 1
+        if with_method:
+            k.cell_text(cells[col], "\n".join(s for s in (item.method or "").split("、") if s), k.FANGSONG, SMALL_PT)
+        score = cells[-1].paragraphs[0]
+        k.valign_cell(cells[-1], "center")
+        k.format_par(score, k.CENTER)
+        k.set_mark_font(score, k.FANGSONG, LABEL_PT)
+        k.add_bookmark(score, score_anchor(n))
+        k.set_row_height(t.rows[n + 1], 20 if with_standard else 30 if with_content else 12)
+    return t
+
+
+# ---------------------------------------------------------------------------- application forms
+
+
+@dataclass
+class _C:
+    """One cell of a form layout: a label ("L") or the value cell ("V") of a field, spanning columns."""
+
+    kind: str
+    key: str
+    span: int = 1
+    text: str | None = None  # label text as printed (defaults to the field's label)
+    style: str = "h"
+
+
+def _layout(spec: FormSpec, widths: list[float], rows: list[tuple[float, list[_C]]], doc):
+    t = _table(doc, len(rows), widths)
+    for r, (height, cells) in enumerate(rows):
+        col = 0
+        for c in cells:
+            if c.span > 1:
+                k.merge(t, r, col, r, col + c.span - 1)
+            cell = t.cell(r, col)
+            f = spec.field(c.key)
+            if c.kind == "L":
+                _label(cell, c.text or f.label, c.style)
+            else:
+                stamp = any(p in ("（盖章）", "(盖章)") for p in f.placeholders)
+                placeholder = None if stamp else (f.placeholders[0] if f.placeholders else None)
+                _value(cell, f.key, placeholder=placeholder, stamp=stamp)
+            col += c.span
+        k.set_row_height(t.rows[r], height)
+    return t
+
+
+def build_post_nomination(campaign: Campaign, spec: FormSpec):
+    """附件3 “十大效能示范岗”推荐表, as the seed prints it."""
+    doc = _new_document()
+    _form_heading(doc, spec)
+    _line_table(doc, [("推荐单位：", None, 27), (UNIT_TAG, field_anchor("recommending_unit"), 95), ("", None, 34)])
+    L, V = (lambda key, span=1, text=None, style="h": _C("L", key, span, text, style)), \
+        (lambda key, span=1: _C("V", key, span))
+    rows = [
+        (12, [L("post"), V("post", 3)]),
+        (14, [L("headcount"), V("headcount"), L("post_leader", text="被推荐岗位\n主要负责人"), V("post_leader")]),
+        (32, [L("duties", text="被推荐岗位\n主要职责"), V("duties", 3)]),
+        (74, [L("practices", style="v"), V("practices", 3)]),
+        (38, [L("party_opinion", text="镇街党（工）委或\n市级部门党委（组）\n意　　见"), V("party_opinion", 3)]),
+    ]
+    _layout(spec, [42, 30, 34, 50], rows, doc)
+    return doc
+
+
+def build_candidate_application(campaign: Campaign, spec: FormSpec):
+    """附件4 “勤廉标兵”候选人申报表, as the seed prints it, with the 3000-character note below."""
+    doc = _new_document()
+    _form_heading(doc, spec)
+    L, V = (lambda key, span=1, text=None, style="h": _C("L", key, span, text, style)), \
+        (lambda key, span=1: _C("V", key, span))
+    rows = [
+        (11, [L("name", text="姓　　名"), V("name"), L("gender"), V("gender"), L("birth"), V("birth")]),
+        (11, [L("unit_title"), V("unit_title", 5)]),
+        (11, [L("political"), V("political", 3), L("education"), V("education")]),
+        (40, [L("resume", text="主要\n工作\n简历"), V("resume", 5)]),
+        (22, [L("honors", text="曾获\n荣誉"), V("honors", 5)]),
+        (56, [L("deeds", text="主要\n事迹"), V("deeds", 5)]),
+        (36, [L("recommender_opinion", text="推荐\n单位\n意见"), V("recommender_opinion", 5)]),
+    ]
+    _layout(spec, [26, 30, 18, 26, 24, 32], rows, doc)
+    if campaign.deeds_document_chars:
+        k.add_par(doc, f"注：报送同时请附{campaign.deeds_document_chars}字左右的详细事迹材料。", k.FANGSONG, LABEL_PT,
+                  before_pt=6)
+    return doc
+
+
+def build_generic_form(campaign: Campaign, spec: FormSpec):
+    """A campaign-defined form type: header line fields, then label | value rows, then the score table."""
+    if spec.items and not spec.fields:
+        return build_score_sheet(campaign, spec)
+    doc = _new_document(landscape=_has_standard(campaign, spec))
+    _form_heading(doc, spec)
+    for f in (f for f in spec.fields if f.position == "line"):
+        prefill = UNIT_TAG if f.key == "recommending_unit" else ""  # the unit a blank is issued to
+        _line_table(doc, [(f"{f.label}：", None, 40), (prefill, field_anchor(f.key), 116)])
+    rows = []
+    for f in (f for f in spec.fields if f.position != "line"):
+        tall = f.kind == "multiline"
+        label = _C("L", f.key, style="v" if tall and len(f.label) <= 8 else "h")
+        rows.append((40 if tall else 12, [label, _C("V", f.key)]))
+    width = k.text_width_mm(doc.sections[0])
+    if rows:
+        _layout(spec, [36, width - 36], rows, doc)
+    if spec.items:
+        k.add_par(doc, "", size=LABEL_PT)
+        _score_table(doc, _rubric_items(campaign, spec), width)
+    return doc
+
+
+_BUILDERS = {
+    "post_score_sheet": build_score_sheet,
+    "candidate_score_sheet": build_score_sheet,
+    "post_nomination": build_post_nomination,
+    "candidate_application": build_candidate_application,
+}
+
+
+def build_form(campaign: Campaign, spec: FormSpec):
+    """The python-docx Document of a form type's template."""
+    return _BUILDERS.get(spec.type, build_generic_form)(campaign, spec)
+
+
+# ---------------------------------------------------------------------------- the notice
+
+
+def build_notice(campaign: Campaign):
+    """通知.docx: GB/T 9704 版头 (red 标志, 文号, red line), title, 主送, Jinja body loops, 附件, 署名, 附注."""
+    doc = _new_document()
+    k.setup_page(doc.sections[0])  # 22 lines per page
+    k.page_numbers(doc)
+    body = dict(font=k.FANGSONG, size=k.BODY_PT)
+    for _ in range(2):  # the mark starts about 35 mm below the top of the type area
+        k.add_par(doc, "", **body)
+    offices = campaign.issuer.offices
+    # 发文机关标志: several organs stacked, “文件” centred beside them (GB/T 9704 7.2.2).
+    mark = doc.add_table(rows=1, cols=2)
+    k.set_table_borders(mark, val="nil")
+    k.set_col_widths(mark, [124, 32])
+    size = 30 if max(len(o) for o in offices) <= 10 else 24
+    left, right = mark.rows[0].cells
+    # distributed: names of different length get the same width
+    k.cell_text(left, "\n".join(offices), k.XIAOBIAOSONG, size, align=k.DISTRIBUTE, line_pt=size * 1.25)
+    for p in left.paragraphs:
+        for r in p.runs:
+            k.set_run_font(r, color=k.RED)
+    k.cell_text(right, "文件", k.XIAOBIAOSONG, size * 1.2, align=k.LEFT)
+    k.set_run_font(right.paragraphs[0].runs[0], color=k.RED)
+    k.add_par(doc, "", **body)
+    k.add_par(doc, "", **body)
+    num = k.add_par(doc, "{{ issuer.doc_number }}", align=k.CENTER, **body)
+    k.red_line(num, 1.5)
+    k.add_par(doc, "", **body)
+    k.add_par(doc, "", **body)
+    k.add_par(doc, "{{ notice.title }}", k.XIAOBIAOSONG, k.TITLE_PT, align=k.CENTER, line_pt=35)
+    k.add_par(doc, "", **body)
+    k.add_par(doc, "{{ notice.recipients }}：", **body)
+    k.add_par(doc, "{{ notice.opening }}", first_line_chars=2, **body)
+    tag = dict(font=k.FANGSONG, size=k.BODY_PT)
+    k.add_par(doc, "{%p for s in notice.sections %}", **tag)
+    k.add_par(doc, "{{ s.heading }}", k.HEITI, k.BODY_PT, first_line_chars=2)
+    k.add_par(doc, "{%p for para in s.paragraphs %}", **tag)
+    k.add_par(doc, "{{ para }}", first_line_chars=2, **body)
+    k.add_par(doc, "{%p endfor %}", **tag)
+    k.add_par(doc, "{%p for sub in s.subsections %}", **tag)
+    k.add_par(doc, "{{ sub.heading }}", k.KAITI, k.BODY_PT, first_line_chars=2)
+    k.add_par(doc, "{%p for para in sub.paragraphs %}", **tag)
+    k.add_par(doc, "{{ para }}", first_line_chars=2, **body)
+    k.add_par(doc, "{%p endfor %}", **tag)
+    k.add_par(doc, "{%p endfor %}", **tag)
+    k.add_par(doc, "{%p endfor %}", **tag)
+    k.add_par(doc, "{%p if notice.closing %}", **tag)
+    k.add_par(doc, "{{ notice.closing }}", first_line_chars=2, **body)
+    k.add_par(doc, "{%p endif %}", **tag)
+    k.add_par(doc, "", **body)
+    k.add_par(doc, "{%p for a in attachments %}", **tag)
+    att = k.add_par(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ loop.index }}．{{ a }}", **body)
+    ind = att._p.get_or_add_pPr().get_or_add_ind()  # hanging “附件：” so that wrapped names align
+    for attr, val in (("w:leftChars", "500"), ("w:left", str(5 * 320)), ("w:hangingChars", "300"),
+                      ("w:hanging", str(3 * 320))):
+        ind.set(qn(attr), val)
+    k.add_par(doc, "{%p endfor %}", **tag)
+    for _ in range(3):
+        k.add_par(doc, "", **body)
+    _signature(doc, campaign)
+    k.add_par(doc, "{%p if notice.note %}", **tag)
+    k.add_par(doc, "（{{ notice.note }}）", first_line_chars=2, **body)
+    k.add_par(doc, "{%p endif %}", **tag)
+    return doc
+
+
+def _text_width_chars(text: str) -> float:
+    """Width of ``text`` in full-width characters (ASCII counts half)."""
+    return sum(0.5 if ord(ch) < 128 else 1 for ch in text)
+
+
+def _signature(doc, campaign: Campaign):
+    """署名 centred over the 成文日期, the date 4 characters from the right (GB/T 9704 7.3.5.1)."""
+    char_mm = k.BODY_PT * 25.4 / 72
+    date_w = _text_width_chars(_date_text(campaign)) * char_mm
+    block = max([_text_width_chars(o) * char_mm for o in campaign.issuer.offices] + [date_w]) + 2
+    gap = max(0.0, 4 * char_mm + date_w / 2 - block / 2)
+    width = 156
+    t = doc.add_table(rows=1, cols=3)
+    k.set_table_borders(t, val="nil")
+    k.set_col_widths(t, [width - block - gap, block, gap])
+    k.cell_margins(t, 0, 0, 0, 0)
+    cell = t.cell(0, 1)
+    body = dict(font=k.FANGSONG, size=k.BODY_PT, align=k.CENTER)
+    k.cell_text(cell, "{%p for o in issuer.offices %}", k.FANGSONG, k.BODY_PT)
+    k.add_par(cell, "{{ o }}", **body)
+    k.add_par(cell, "{%p endfor %}", **body)
+    k.add_par(cell, "{{ date_text }}", **body)
+
+
+def _date_text(campaign: Campaign) -> str:
+    d = campaign.issuer.date
+    return f"{d.year}年{d.month}月{d.day}日"  # GB/T 9704-2012: Arabic numerals
+
+
+def notice_context(campaign: Campaign) -> dict:
+    """What the notice template's Jinja tags read."""
+    specs = sorted((s for s in campaign.form_specs() if s.attachment_no), key=lambda s: s.attachment_no)
+    return {
+        "issuer": campaign.issuer.model_dump(),
+        "notice": campaign.notice.model_dump(),
+        "contact": campaign.contact.model_dump(),
+        "attachments": [s.title for s in specs],
+        "date_text": _date_text(campaign),
+        "campaign_name": campaign.name,
+        "year": campaign.year,
+    }
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+README = """# 模板说明
+
+本目录中的 Word 模板由 formgen 生成，`formgen issue` 用它们为每个单位生成空白表格和通知。
+可以用 Word 或 WPS 修改：字体、字号、列宽、行高、边框、文字措辞、页边距都可以改。
+
+修改时请务必保留：
+
+1. 花括号标记，例如 `{{ unit_name }}`（生成时替换为单位名称）和通知中的
+   `{%p for … %}`、`{{ notice.title }}` 等。请整体保留，不要拆开或只删一半。
+2. 每个填写格（姓名、得分等需要填写内容的格子）：不要删除这些格子，也不要把两个填写格合并。
+   格子里有隐藏的书签（Word：插入 → 书签，可看到 fg_name、fg_score_01 等），回收表格时据此
+   准确读取填写内容。标题上的书签 fgform_… 也请保留。
+3. 文件名不要改。
+
+通知正文的内容（标题、主送机关、各部分文字、附注）来自 campaign.yaml，请在那里修改。
+评分表中的考核内容、评分标准来自生成模板时的 campaign.yaml；修改评分细则后，
+请删除相应模板文件（或运行 `formgen init --force`）重新生成。
+"""
+
+
+def template_documents(campaign: Campaign) -> dict[str, object]:
+    """File name → python-docx Document for every template of the campaign."""
+    docs = {template_name(s): build_form(campaign, s) for s in campaign.form_specs()}
+    docs[NOTICE_TEMPLATE] = build_notice(campaign)
+    return docs
+
+
+def write_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = False) -> list[Path]:
+    """Write the missing (or, with ``overwrite``, all) templates and the README; returns the files written."""
+    templates_dir = Path(templates_dir)
+    templates_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    specs = {template_name(s): s.type for s in campaign.form_specs()}
+    wanted = [*specs, NOTICE_TEMPLATE]
+    if not overwrite and all((templates_dir / n).exists() for n in wanted):
+        return written
+    for name, doc in template_documents(campaign).items():
+        path = templates_dir / name
+        if path.exists() and not overwrite:
+            continue
+        core = doc.core_properties  # what Word shows under 文件 → 信息 (python-docx's defaults otherwise)
+        core.title, core.author = Path(name).stem, campaign.issuer.offices[0]
+        core.last_modified_by, core.comments = campaign.issuer.offices[0], ""
+        doc.save(path)
+        k.set_custom_properties(path, template_props(campaign, specs.get(name)))
+        written.append(path)
+    readme = templates_dir / README_NAME
+    if overwrite or not readme.exists():
+        readme.write_text(README, encoding="utf-8")
+        written.append(readme)
+    return written

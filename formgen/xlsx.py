@@ -1,0 +1,57 @@
+"""Small helpers for the workbooks formgen writes (openpyxl).
+
+Text a unit or a clerk typed must never turn into a formula: a name like
+``=HYPERLINK(...)`` is stored as a string cell, which Excel, WPS and
+LibreOffice show literally.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
+ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
+OK_FILL = PatternFill("solid", fgColor="E2EFDA")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+# Characters XML 1.0 cannot hold; openpyxl raises IllegalCharacterError on them.
+_ILLEGAL = {c for c in range(32) if c not in (9, 10, 13)}
+
+
+def clean_text(value: str) -> str:
+    return "".join(ch for ch in value if ord(ch) not in _ILLEGAL)
+
+
+def set_text(cell: Cell, value: Any) -> None:
+    """Store ``value`` as literal text (None stays empty)."""
+    if value is None:
+        cell.value = None
+        return
+    cell.value = clean_text(str(value))
+    cell.data_type = "s"  # never "f", even for a leading "="
+
+
+def set_value(cell: Cell, value: Any) -> None:
+    """Numbers stay numbers; everything else is literal text."""
+    if isinstance(value, bool) or value is None or not isinstance(value, (int, float)):
+        set_text(cell, value)
+    else:
+        cell.value = value
+
+
+def header_row(ws, row: int, titles: list[str], widths: list[float] | None = None) -> None:
+    for col, title in enumerate(titles, start=1):
+        c = ws.cell(row=row, column=col)
+        set_text(c, title)
+        c.font = Font(bold=True)
+        c.fill = HEADER_FILL
+        c.border = BORDER
+        c.alignment = CENTER
+        if widths and col <= len(widths):
+            ws.column_dimensions[c.column_letter].width = widths[col - 1]
