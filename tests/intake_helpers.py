@@ -88,10 +88,3 @@ def docx_bytes(body: str, props: dict[str, str] | None = None, document_xml: byt
 def source(data: bytes, name: str = "表.docx") -> SourceFile:
     return SourceFile(name=name, data=data, path=name)
 
-
-# The Rui'an 附件4 as units retype it: labels, one value per cell.
-APPLICATION_ROWS = [
-    ["姓  名", "张晓明", "性　　别", "男", "出生年月", "1982.07"],
-    ["单位及职务", "市民政局办公室主任", "", "", "", ""],
-    ["政治面貌", "中共党员", "文化程度", "大学本科", "", ""],
-]

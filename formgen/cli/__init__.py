@@ -32,6 +32,12 @@ class FormgenGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `formgen status | head`: the reader left; not an error
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+            sys.exit(0)
         except Exception as e:  # a bug: keep the details in a log, show one line
             log = Path(os.environ.get("TMPDIR", "/tmp")) / "formgen-error.log"
             try:

@@ -67,6 +67,8 @@ def _show(results: list[ExtractResult], forms: list[FormSpec]) -> None:
             console.print(table)
         if r.subject:
             console.print(f"评分对象：{r.subject}")
+        if r.anchors.get("unit"):
+            console.print(f"下发给：{r.anchors['unit']}（表格自带的单位标记）")
         for p in r.problems:
             mark = "[red]错误[/red]" if p.severity == "error" else "[yellow]提醒[/yellow]"
             console.print(f"  {mark} {p.message}")

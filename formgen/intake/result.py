@@ -95,6 +95,8 @@ class ExtractResult:
         }
         if with_source:
             out["source"] = self.source
+        if self.subject:
+            out["subject"] = self.subject  # the candidate / post a score sheet names
         if self.kind:
             out["kind"] = self.kind
         return out

@@ -270,11 +270,10 @@ class UnitReturn:
             blank_keys = self._blank_keys(form_type, data)
             typed = _typed_short(self.clerk, data)
             for f in spec.fields:
-                if f.key in blank_keys:
+                # 推荐单位 is printed by issue (the unit's name); units leave it as it is
+                if f.key in blank_keys or f.key == "recommending_unit":
                     continue
                 lines = _lines(data.get(f.key)) if f.kind == "multiline" else [typed.get(f.key)]
-                if f.key == "recommending_unit":
-                    continue  # printed by issue (the unit's name); units leave it as it is
                 type_lines(doc, field_anchor(f.key), [ln for ln in lines if ln], self.clerk.style,
                            placeholders=f.placeholders, prose=f.key in LONG_PROSE)
             fields = expected_fields(spec.keys, data, blank_keys)
@@ -295,8 +294,10 @@ class UnitReturn:
             typed[key] = None
         if form_type == APP:
             doc = retype.retype_application({**data, "honors": _lines(data.get("honors"))}, typed, lay)
+            sent = SentForm(form_type, expected_fields(spec.keys, data, blank_keys), method="labels")
         elif form_type == NOM:
             doc = retype.retype_nomination(data, typed, lay)
+            sent = SentForm(form_type, expected_fields(spec.keys, data, blank_keys), method="labels")
         else:
             award = next(a for a in self.ws.campaign.awards if a.score_form == form_type)
             scores = self._scores(form_type)
@@ -306,13 +307,10 @@ class UnitReturn:
                                             self.post["recommending_unit"],
                                             "候选人" if form_type == CAND_SCORE else "参评岗位",
                                             self._subject(form_type))
-            buf = io.BytesIO()
-            save_as_returned(doc, buf, self.author, when.replace(tzinfo=None))
-            return buf.getvalue(), SentForm(form_type, {}, scores, method="labels")
-        fields = expected_fields(spec.keys, data, blank_keys)
+            sent = SentForm(form_type, {}, scores, method="labels")
         buf = io.BytesIO()
         save_as_returned(doc, buf, self.author, when.replace(tzinfo=None))
-        return buf.getvalue(), SentForm(form_type, fields, method="labels")
+        return buf.getvalue(), sent
 
 
 # ---------------------------------------------------------------------------------- the whole set
@@ -356,7 +354,7 @@ def write_returns(workspace, rng_seed: int = 2014, use_soffice: bool | None = No
     if use_soffice is None:
         use_soffice = pk.soffice_available()
     out: list[ReturnedFile] = []
-    for n, unit_row in enumerate(workspace.units):
+    for unit_row in workspace.units:
         unit = unit_row.name
         if unit not in people:
             continue  # a unit the sample has no data for sends nothing
@@ -393,7 +391,7 @@ def _unit_files(ws, ur: UnitReturn, dest: Path, rng: random.Random, use_soffice:
         members = [(folder + name, data) for name, data, _ in built]
         zip_name = f"{unit}-推荐材料.zip" if plan.route == "zip" else f"{unit}推荐材料.zip"
         path = pk.write_zip(dest / zip_name, members, gbk_names=plan.route == "zip_gbk", when=when)
-        for (name, _, sent), (member, _) in zip(built, members):
+        for (_, _, sent), (member, _) in zip(built, members):
             sent.member = member
         return [_done(path, unit, "zip", when, [s for _, _, s in built])]
 

@@ -1,0 +1,99 @@
+"""``formgen demo``: the whole campaign end to end on the bundled sample data.
+
+It runs the same commands a clerk would, in order, in a fresh workspace:
+init → issue → (units send their returns) → collect → status → remind →
+panel → (judges fill their workbooks) → panel --read → score → publish.
+The two steps in brackets are simulated by ``formgen.sample``.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from formgen.cli import cli, workdir
+from formgen.errors import FormgenError
+
+MARKER = ".formgen-demo"
+DEMO_JUDGES = "陈立新,王秀英,李建国,张海燕,刘志强"
+
+
+def _prepare(root: Path) -> None:
+    """A fresh folder; an earlier demo there is replaced, anything else is left alone."""
+    if root.exists() and any(root.iterdir()):
+        if not (root / MARKER).exists():
+            raise FormgenError(f"{root} 不是空目录，也不是以前的演示目录；为免覆盖您的文件，请换一个目录，如 formgen demo 演示")
+        shutil.rmtree(root)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MARKER).write_text("formgen demo workspace: safe to delete\n", encoding="utf-8")
+
+
+def _step(title: str) -> None:
+    click.echo("")
+    click.secho(f"━━ {title} ━━", bold=True)
+
+
+@cli.command("demo")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="发布时用 LibreOffice 生成 PDF。")
+@click.pass_context
+def demo_cmd(ctx: click.Context, directory: Path | None, pdf: bool):
+    """用内置样例数据把整个活动从头到尾运行一遍（默认在 ./formgen-demo）。"""
+    from formgen.cli.collect import collect_cmd, remind_cmd, status_cmd
+    from formgen.cli.issue import issue as issue_cmd
+    from formgen.cli.publish import publish_cmd
+    from formgen.cli.scoring import panel_cmd, score_cmd
+    from formgen.cli.workspace import init
+    from formgen.sample.fill import write_returns
+    from formgen.sample.judges import fill_panel
+    from formgen.workspace import Workspace
+
+    root = directory if directory is not None else Path("formgen-demo")
+    if not root.is_absolute():
+        root = workdir(ctx) / root
+    root = root.resolve()
+    _prepare(root)
+    ctx.find_root().obj["workdir"] = root  # every step runs in the demo workspace, as with -C
+
+    _step("1. 新建工作目录（预设 ruian-2014）")
+    ctx.invoke(init, directory=root, preset="ruian-2014", force=True)
+    ws = Workspace.open(root)
+
+    _step("2. 下发：各单位的空白表格和通知")
+    ctx.invoke(issue_cmd, units=())
+
+    _step("3. 各单位报送（样例：填好的表格、自行重排的表格、PDF、压缩包、邮件、迟报、更正、损坏文件）")
+    returned = write_returns(ws)
+    routes: dict[str, int] = {}
+    for r in returned:
+        routes[r.how] = routes.get(r.how, 0) + 1
+    click.echo(f"forms_in/ 收到 {len(returned)} 个文件：" + "，".join(f"{k} {v}" for k, v in routes.items()))
+
+    _step("4. 收件：识别、校验、记入台账")
+    ctx.invoke(collect_cmd, paths=())
+    _step("5. 收件情况与催报")
+    ctx.invoke(status_cmd, only_missing=True)
+    ctx.invoke(remind_cmd, out_dir=None)
+
+    _step("6. 评委评分表：发出、填写（样例）、读回")
+    ctx.invoke(panel_cmd, judges_opt=DEMO_JUDGES, read_mode=False, files=())
+    sheets = sorted((ws.out / "panel").glob("*.xlsx"))
+    filled = fill_panel(ws, sheets)
+    click.echo(f"{len(filled)} 位评委已填好评分表，放入 out/panel/returned/")
+    ctx.invoke(panel_cmd, judges_opt=None, read_mode=True, files=())
+
+    _step("7. 计分、排名、确定入选")
+    ctx.invoke(score_cmd)
+
+    _step("8. 发布：公示名单、表彰通报、授牌名单、荣誉证书")
+    ctx.invoke(publish_cmd, pdf=pdf, date_opt=None, commend_opt=None)
+
+    _step("演示完成，全部输出如下")
+    for sub in ("issue", "collect", "remind", "panel", "score", "publish"):
+        d = ws.out / sub
+        if d.is_dir():
+            files = [p for p in d.rglob("*") if p.is_file()]
+            click.echo(f"  {d}/（{len(files)} 个文件）")
+    click.echo(f"  台账：{ws.ledger_path}")
+    click.echo(f"可继续在该目录中试用各命令，如：formgen -C {root} status")
