@@ -528,3 +528,15 @@ def _with_package_rel(xml: bytes) -> bytes:
         etree.SubElement(root, f"{{{_REL_NS}}}Relationship", Id=f"rId{n}", Type=CUSTOM_PROPS_REL,
                          Target=CUSTOM_PROPS_PART)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def no_grid(p):
+    """Let the paragraph's exact line spacing win over the document's line grid.
+
+    On a page with a 28.95 pt grid a 35 pt title line would otherwise take two grid lines.
+    """
+    ppr = p._p.get_or_add_pPr()
+    if ppr.find(qn("w:snapToGrid")) is None:
+        el = _put(ppr, "snapToGrid")
+        el.set(qn("w:val"), "0")
+    return p

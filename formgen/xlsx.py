@@ -55,3 +55,21 @@ def header_row(ws, row: int, titles: list[str], widths: list[float] | None = Non
         c.alignment = CENTER
         if widths and col <= len(widths):
             ws.column_dimensions[c.column_letter].width = widths[col - 1]
+
+
+def print_setup(ws, *, landscape: bool = True, title_rows: str | None = None, centered: bool = False) -> None:
+    """A4, as wide as the paper (as many pages tall as it takes), header rows repeated on every page.
+
+    Without this LibreOffice and WPS print wide sheets column-strip by column-strip,
+    so a list comes out on six pages with the names on one and the posts on another.
+    """
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if centered:
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4

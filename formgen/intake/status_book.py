@@ -19,7 +19,7 @@ from formgen.ledger.files import all_receipts, route_label
 from formgen.ledger.forms import all_deeds, all_forms, list_problems
 from formgen.ledger.views import deeds_label, unit_status
 from formgen.workspace import Workspace
-from formgen.xlsx import BORDER, ERROR_FILL, OK_FILL, WARN_FILL, WRAP, header_row, set_text, set_value
+from formgen.xlsx import BORDER, ERROR_FILL, OK_FILL, WARN_FILL, WRAP, header_row, print_setup, set_text, set_value
 
 METHOD_LABELS = {"tagged": "表格标记", "labels": "标签匹配", "pdf-text": "PDF 文字", "ocr": "OCR 识别"}
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
@@ -74,15 +74,6 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
-def _print_setup(sh, title_rows: str = "1:1") -> None:
-    """Landscape, as wide as the paper, header repeated on every page (and tall enough for two lines)."""
-    sh.row_dimensions[1].height = 30
-    sh.page_setup.orientation = "landscape"
-    sh.page_setup.paperSize = sh.PAPERSIZE_A4
-    sh.page_setup.fitToWidth = 1
-    sh.page_setup.fitToHeight = 0
-    sh.sheet_properties.pageSetUpPr.fitToPage = True
-    sh.print_title_rows = title_rows
 
 
 def write_status_book(ledger: Ledger, ws: Workspace, path: Path) -> Path:
@@ -133,7 +124,8 @@ def _units_sheet(sh, ledger: Ledger, ws: Workspace) -> None:
     set_text(note, f"报送截止时间：{campaign.deadlines.submit:%Y-%m-%d %H:%M}。"
                    "时间为邮件发送时间（电子邮件报送）或文件修改时间（其他途径）。")
     note.font = Font(italic=True, color="666666")
-    _print_setup(sh)
+    sh.row_dimensions[1].height = 30
+    print_setup(sh, title_rows="1:1")
 
 
 def _problems_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
@@ -148,7 +140,8 @@ def _problems_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
         r += 1
     sh.freeze_panes = "A2"
     sh.auto_filter.ref = sh.dimensions
-    _print_setup(sh)
+    sh.row_dimensions[1].height = 30
+    print_setup(sh, title_rows="1:1")
 
 
 def _files_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
@@ -190,4 +183,5 @@ def _files_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
         r += 1
     sh.freeze_panes = "B2"
     sh.auto_filter.ref = sh.dimensions
-    _print_setup(sh)
+    sh.row_dimensions[1].height = 30
+    print_setup(sh, title_rows="1:1")

@@ -352,7 +352,7 @@ def build_notice(campaign: Campaign):
     k.red_line(num, 1.5)
     k.add_par(doc, "", **body)
     k.add_par(doc, "", **body)
-    k.add_par(doc, "{{ notice.title }}", k.XIAOBIAOSONG, k.TITLE_PT, align=k.CENTER, line_pt=35)
+    k.no_grid(k.add_par(doc, "{{ notice.title }}", k.XIAOBIAOSONG, k.TITLE_PT, align=k.CENTER, line_pt=35))
     k.add_par(doc, "", **body)
     k.add_par(doc, "{{ notice.recipients }}：", **body)
     k.add_par(doc, "{{ notice.opening }}", first_line_chars=2, **body)

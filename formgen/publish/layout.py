@@ -97,13 +97,7 @@ def _split(text: str, capacity: float) -> tuple[str, ...]:
     return tuple(best[1]) if best else (text,)
 
 
-def no_grid(p):
-    """Let the paragraph's exact line spacing win over the document's line grid."""
-    ppr = p._p.get_or_add_pPr()
-    if ppr.find(qn("w:snapToGrid")) is None:
-        el = dk._put(ppr, "snapToGrid")
-        el.set(qn("w:val"), "0")
-    return p
+no_grid = dk.no_grid
 
 
 def _break():
@@ -219,7 +213,7 @@ def signature(doc, names: list[str], date_text: str, blank_before: int = 2, date
     signature does not open a page alone. A long paragraph before it is not
     tied to it: LibreOffice would move that whole paragraph to the next page.
     """
-    if doc.paragraphs and text_em(doc.paragraphs[-1].text) <= 2 * 26:
+    if doc.paragraphs and text_em(doc.paragraphs[-1].text) <= 6 * 26:
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
     for _ in range(blank_before):
         blank_lines(doc, 1)

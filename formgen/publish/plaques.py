@@ -16,7 +16,7 @@ from formgen.campaign.model import Award
 from formgen.publish import layout
 from formgen.publish.model import PublishInput, honor_title, ordered, safe_filename
 from formgen.publish.publicity import sort_rule
-from formgen.xlsx import BORDER, CENTER, WRAP, header_row, set_text, set_value
+from formgen.xlsx import BORDER, CENTER, WRAP, header_row, print_setup, set_text, set_value
 
 HEADERS = ["序号", "岗位名称", "所属单位", "牌匾文字", "负责人"]
 WIDTHS_MM = [16, 56, 50, 75, 28]  # landscape: 牌匾文字 on one line
@@ -66,6 +66,7 @@ def write_xlsx(data: PublishInput, award: Award, path: Path) -> Path:
             cell.border = BORDER
             cell.alignment = CENTER if c in (1, 5) else WRAP
     ws.freeze_panes = "A3"
+    print_setup(ws, landscape=False, title_rows="2:2", centered=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

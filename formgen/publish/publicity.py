@@ -20,7 +20,7 @@ from formgen.publish import layout
 from formgen.publish.model import (PublishInput, Winner, award_title, cn_date, counter, fill, ordered,
                                    person_affiliation, post_display, text_vars)
 from formgen.publish.workdays import Period, working_period
-from formgen.xlsx import BORDER, CENTER, WRAP, header_row, set_text, set_value
+from formgen.xlsx import BORDER, CENTER, WRAP, header_row, print_setup, set_text, set_value
 
 _ORDINALS = "一二三四五六七八九十"
 
@@ -147,6 +147,7 @@ def write_xlsx(data: PublishInput, path: Path) -> Path:
         last = ws.max_row + 2
         set_text(ws.cell(last, 1), period_text(p))
         ws.freeze_panes = "A3"
+        print_setup(ws, landscape=False, title_rows="2:2", centered=True)
     _internal_sheet(wb, data, taken)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -168,6 +169,7 @@ def _internal_sheet(wb, data: PublishInput, taken: set[str]) -> None:
                 ws.cell(row, col).border = BORDER
             row += 1
     ws.freeze_panes = "A2"
+    print_setup(ws, title_rows="1:1", centered=True)
 
 
 def write(data: PublishInput, out_dir: Path) -> list[Path]:

@@ -33,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from formgen.campaign.model import Award, Campaign, Judge, RubricItem
 from formgen.scoring.model import JudgeScore, Nominee
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import set_text
+from formgen.xlsx import print_setup, set_text
 
 ANCHOR_SHEET = "_formgen"
 FORMAT = "formgen-panel-1"
@@ -211,7 +211,7 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
     ws.freeze_panes = ws.cell(FIRST_ROW, 5)
     ws.auto_filter.ref = f"A{HEADER_ROW + 1}:{get_column_letter(last)}{end}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
-    _print_setup(ws)
+    print_setup(ws, centered=True)
     sign = end + 2
     ws.merge_cells(start_row=sign, start_column=2, end_row=sign, end_column=last)
     set_text(ws.cell(sign, 2), "评委签名：＿＿＿＿＿＿＿＿　　　　　　日期：＿＿＿＿年＿＿月＿＿日")
@@ -255,15 +255,6 @@ def _head(cell, text) -> None:
     cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEAD_FILL, CENTER, SCORE_BORDER
 
 
-def _print_setup(ws) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
 
 
 def _sheet_title(award: Award, used: set[str]) -> str:

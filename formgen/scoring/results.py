@@ -16,10 +16,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from formgen.campaign.model import Award, Campaign
-from formgen.scoring.panel import SUBJECT_TITLE, _fit, _lines, _print_setup, _sheet_title, item_header
+from formgen.scoring.panel import SUBJECT_TITLE, _fit, _lines, _sheet_title, item_header
 from formgen.scoring.rank import Ranked, chain
 from formgen.scoring.rules import num
-from formgen.xlsx import BORDER, HEADER_FILL, OK_FILL, WARN_FILL, set_text, set_value
+from formgen.xlsx import BORDER, HEADER_FILL, OK_FILL, WARN_FILL, print_setup, set_text, set_value
 
 RESULTS_FILE = "评选结果.xlsx"
 
@@ -137,7 +137,7 @@ def _award_sheet(ws, campaign: Campaign, award: Award, rows: list[Ranked]) -> No
     ws.freeze_panes = ws.cell(4, 4)
     ws.auto_filter.ref = f"A3:{get_column_letter(last)}{max(end, 4)}"
     ws.print_title_rows = "3:3"
-    _print_setup(ws)
+    print_setup(ws, centered=True)
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
@@ -209,5 +209,5 @@ def _detail_sheet(ws, campaign: Campaign, ranked: dict[str, list[Ranked]]) -> No
     for col in range(1, last + 1):
         ws.column_dimensions[get_column_letter(col)].width = widths.get(col, 8)
     ws.freeze_panes = "E3"
-    _print_setup(ws)
+    print_setup(ws, centered=True)
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"

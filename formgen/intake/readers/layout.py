@@ -181,9 +181,19 @@ def paragraphs(lines: list[TextLine], left: float, right: float) -> str:
     next line's first word would not have fitted after it) and this line is
     not indented. ``left``/``right`` bound the text area (the cell's inner
     edges); lines may come from two pages (a row split at a page break).
+
+    Lines of an attached page (the first one flagged ``new_paragraph``) were
+    set in the page's text area, not in the cell: they are a block of their
+    own, measured against their own edges, so that their width does not make
+    the cell's wrapped lines look short (and split at every wrap).
     """
     if not lines:
         return ""
+    for k in range(1, len(lines)):
+        if lines[k].new_paragraph:
+            rest = lines[k:]
+            return (paragraphs(lines[:k], left, right) + "\n"
+                    + paragraphs(rest, min(ln.x0 for ln in rest), max(ln.x1 for ln in rest)))
     text_left = min(ln.x0 for ln in lines)
     right = text_right(lines, right)
     centre = (left + right) / 2

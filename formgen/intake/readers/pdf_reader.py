@@ -49,7 +49,7 @@ def read_pdf(source: SourceFile) -> GridDocument:
         raise
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         log.debug("pdf read failed", exc_info=True)
-        raise InputFileError(source.name, "PDF 文件已损坏或不完整，无法读取，请重新导出或重新发送", "corrupt") from exc
+        raise unreadable(source, exc) from exc
     finally:
         pdf.close()
     method = "pdf-text"
@@ -64,7 +64,6 @@ def read_pdf(source: SourceFile) -> GridDocument:
 
 def _open(source: SourceFile):
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     if b"%PDF" not in source.data[:1024]:
         raise InputFileError(source.name, "不是有效的 PDF 文件，请确认文件类型后重新发送", "corrupt")
@@ -72,13 +71,53 @@ def _open(source: SourceFile):
         pdf = pdfplumber.open(io.BytesIO(source.data))
         _ = pdf.pages  # parses the page tree: damage shows here
         return pdf
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise InputFileError(source.name, "PDF 文件已加密，请去掉打开密码后重新发送", "encrypted") from exc
     except Exception as exc:
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise InputFileError(source.name, "PDF 文件已加密，请去掉打开密码后重新发送", "encrypted") from exc
         log.debug("pdf open failed", exc_info=True)
-        raise InputFileError(source.name, "PDF 文件已损坏或不完整，无法读取，请重新导出或重新发送", "corrupt") from exc
+        raise unreadable(source, exc) from exc
+
+
+ENCRYPTED = "PDF 文件设有打开密码，无法读取；请让报送单位去掉密码后重新发送"
+TRUNCATED = "PDF 文件不完整（文件结尾缺失，可能是传输或下载中断），请让报送单位重新发送完整的文件"
+CORRUPT = "PDF 文件已损坏，无法读取，请让报送单位重新导出 PDF 后发送"
+
+
+def unreadable(source: SourceFile, exc: BaseException) -> InputFileError:
+    """The error for a PDF that pdfminer / pdfium cannot read: encrypted, cut short, or damaged.
+
+    pdfplumber wraps pdfminer's exceptions (``PdfminerException(PDFPasswordIncorrect())``,
+    whose text is empty), so the whole chain is looked at, not just the message.
+    """
+    if _encrypted(exc):
+        return InputFileError(source.name, ENCRYPTED, "encrypted")
+    if truncated(source.data):
+        return InputFileError(source.name, TRUNCATED, "truncated")
+    return InputFileError(source.name, CORRUPT, "corrupt")
+
+
+def _encrypted(exc: BaseException) -> bool:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)):
+            return True
+        text = str(e).lower()
+        if "password" in text or "encrypt" in text:
+            return True
+        todo += [a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
+        todo += [e.__cause__, e.__context__]
+    return False
+
+
+def truncated(data: bytes) -> bool:
+    """A PDF ends with ``%%EOF`` (readers look for it in the last 1024 bytes); a file
+    cut short in transfer does not."""
+    return b"%%EOF" not in data[-1024:]
 
 
 def _read_page(page, number: int) -> tuple[list[GeoTable], list[TextLine]] | None:
