@@ -1,6 +1,7 @@
 """Collection commands: collect, status, remind, correct, assign."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -163,15 +164,17 @@ def status_cmd(ctx: click.Context, only_missing: bool):
 @cli.command("remind")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="催报邮件的保存目录（默认 out/remind/）。")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M"]), default=None,
+              help="催报日期，如 2014-10-11（默认现在）；邮件中“截至……”按此日期写。")
 @click.pass_context
-def remind_cmd(ctx: click.Context, out_dir: Path | None):
+def remind_cmd(ctx: click.Context, out_dir: Path | None, on: datetime | None = None):
     """为尚未报齐的单位各生成一封催报邮件（.eml，可用 Outlook/Foxmail 打开后发送）。"""
     from formgen.intake.remind import write_reminders
 
     ws = _ws(ctx)
     if out_dir is not None and not out_dir.is_absolute():
         out_dir = workdir(ctx) / out_dir
-    reminders = write_reminders(ws, out_dir)
+    reminders = write_reminders(ws, out_dir, when=on)
     console = _console()
     if not reminders:
         console.print("各单位材料均已报齐，无需催报。")

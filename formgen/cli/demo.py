@@ -8,6 +8,7 @@ The two steps in brackets are simulated by ``formgen.sample``.
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -17,6 +18,12 @@ from formgen.errors import FormgenError
 
 MARKER = ".formgen-demo"
 DEMO_JUDGES = "陈立新,王秀英,李建国,张海燕,刘志强"
+# How the sample units sent their files (formgen.sample's ReturnedFile.how), in words.
+ROUTE_WORDS = {
+    "filled": "在下发的表格上填写", "retyped": "自行重排的表格", "pdf": "导出为 PDF",
+    "zip": "压缩包", "zip_gbk": "压缩包（GBK 文件名）", "email": "邮件（.eml）",
+    "deeds_document": "详细事迹材料", "corrupt": "传输损坏的文件", "superseded": "后被修改稿替换的旧版",
+}
 
 
 def _prepare(root: Path) -> None:
@@ -68,13 +75,16 @@ def demo_cmd(ctx: click.Context, directory: Path | None, pdf: bool):
     routes: dict[str, int] = {}
     for r in returned:
         routes[r.how] = routes.get(r.how, 0) + 1
-    click.echo(f"forms_in/ 收到 {len(returned)} 个文件：" + "，".join(f"{k} {v}" for k, v in routes.items()))
+    click.echo(f"forms_in/ 收到 {len(returned)} 个文件：" + "，".join(f"{ROUTE_WORDS.get(k, k)} {v} 个"
+                                                                 for k, v in routes.items()))
 
     _step("4. 收件：识别、校验、记入台账")
     ctx.invoke(collect_cmd, paths=())
     _step("5. 收件情况与催报")
     ctx.invoke(status_cmd, only_missing=True)
-    ctx.invoke(remind_cmd, out_dir=None)
+    # the clerk chases the missing forms the morning after the deadline
+    deadline = ws.campaign.deadlines.submit
+    ctx.invoke(remind_cmd, out_dir=None, on=(deadline + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0, tzinfo=None))
 
     _step("6. 评委评分表：发出、填写（样例）、读回")
     ctx.invoke(panel_cmd, judges_opt=DEMO_JUDGES, read_mode=False, files=())

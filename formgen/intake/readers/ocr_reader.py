@@ -90,21 +90,26 @@ def read_scanned_pdf_pages(source: SourceFile, numbers: list[int]) -> dict[int, 
     import numpy as np
     import pypdfium2 as pdfium
 
+    from formgen.intake.readers.pdf_reader import unreadable
+
     try:
         pdf = pdfium.PdfDocument(source.data)
     except Exception as exc:  # pdfium reports damage as PdfiumError
-        raise InputFileError(source.name, "PDF 文件已损坏或不完整，无法读取，请重新导出或重新发送", "corrupt") from exc
+        raise unreadable(source, exc) from exc
     out: dict[int, PageLayout] = {}
     try:
         for n in numbers:
-            page = pdf[n - 1]
-            w, h = page.get_size()  # points
-            scale = DPI / 72
-            if w * h * scale * scale > MAX_PIXELS:  # a poster-sized page: read it coarser
-                scale = (MAX_PIXELS / (w * h)) ** 0.5
-            rgb = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+            try:
+                page = pdf[n - 1]
+                w, h = page.get_size()  # points
+                scale = DPI / 72
+                if w * h * scale * scale > MAX_PIXELS:  # a poster-sized page: read it coarser
+                    scale = (MAX_PIXELS / (w * h)) ** 0.5
+                rgb = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+                page.close()
+            except Exception as exc:  # a page pdfium cannot render
+                raise unreadable(source, exc) from exc
             out[n] = ocr_page(rgb, n, scale * 72)
-            page.close()
     finally:
         pdf.close()
     return out

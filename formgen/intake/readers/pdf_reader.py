@@ -23,6 +23,9 @@ TOL = 2.0  # pt: rulings closer than this are one ruling
 PAD = 2.0  # pt: inner cell margin assumed when judging wrapped lines
 MAX_PAGES = 200  # a returned form has a few pages; more is not a form
 CID = re.compile(r"^\(cid:\d+\)$")
+GARBLED, IMAGE = "garbled", "image"  # why a page goes to OCR
+NEEDS_OCR_GARBLED = ("PDF 的文字层无法解读（字体缺少编码表，读出的是乱码），需要先安装文字识别组件：pip install formgen[ocr]；"
+                     "或请让报送单位改发 Word 文件")
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +37,15 @@ def read_pdf(source: SourceFile) -> GridDocument:
         if len(pdf.pages) > MAX_PAGES:
             raise InputFileError(source.name, f"共 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页，不像是一份表格，请只提交表格本身",
                                  "too_large")
-        pages, image_pages = [], []
+        pages, image_pages, garbled = [], [], 0
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 read = _read_page(page, number)
             finally:
                 page.close()  # pdfplumber caches every page's objects otherwise
-            if read is None:
+            if isinstance(read, str):  # why the page must be OCR'd
                 image_pages.append(number)
+                garbled += read == GARBLED
                 pages.append(None)
             else:
                 pages.append(read)
@@ -56,7 +60,13 @@ def read_pdf(source: SourceFile) -> GridDocument:
     if image_pages:
         from formgen.intake.readers.ocr_reader import read_scanned_pdf_pages
 
-        ocr = read_scanned_pdf_pages(source, image_pages)
+        try:
+            ocr = read_scanned_pdf_pages(source, image_pages)
+        except InputFileError as exc:
+            if exc.kind == "needs_ocr" and garbled == len(image_pages):
+                # Not a scan: the text layer is there but reads as (cid:N) noise.
+                raise InputFileError(source.name, NEEDS_OCR_GARBLED, "needs_ocr") from exc
+            raise
         pages = [ocr[i + 1] if p is None else p for i, p in enumerate(pages)]
         method = "ocr"
     return layout.build_document(source.source_label, pages, method, TOL, PAD)
@@ -120,17 +130,17 @@ def truncated(data: bytes) -> bool:
     return b"%%EOF" not in data[-1024:]
 
 
-def _read_page(page, number: int) -> tuple[list[GeoTable], list[TextLine]] | None:
-    """The page's tables and outside lines, or None when it must be OCR'd."""
+def _read_page(page, number: int) -> tuple[list[GeoTable], list[TextLine]] | str:
+    """The page's tables and outside lines, or why it must be OCR'd (GARBLED / IMAGE)."""
     chars = [c for c in page.chars if c.get("text")]
     visible = [c for c in chars if c["text"].strip()]
     garbage = sum(1 for c in visible if CID.match(c["text"]))
     if visible and garbage / len(visible) > 0.3:
-        return None  # the font has no Unicode map: the text layer is noise
+        return GARBLED  # the font has no Unicode map: the text layer is noise
     if not visible:
-        return None if page.images else ([], [])
+        return IMAGE if page.images else ([], [])
     if _scan_with_hidden_text(page):
-        return None
+        return IMAGE
     pieces = [
         Piece(float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]), c["text"],
               float(c.get("size") or (c["bottom"] - c["top"])))
