@@ -84,7 +84,8 @@ def demo_cmd(ctx: click.Context, directory: Path | None, pdf: bool):
     ctx.invoke(status_cmd, only_missing=True)
     # the clerk chases the missing forms the morning after the deadline
     deadline = ws.campaign.deadlines.submit
-    ctx.invoke(remind_cmd, out_dir=None, on=(deadline + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0, tzinfo=None))
+    morning_after = (deadline + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0, tzinfo=None)
+    ctx.invoke(remind_cmd, out_dir=None, on=morning_after)
 
     _step("6. 评委评分表：发出、填写（样例）、读回")
     ctx.invoke(panel_cmd, judges_opt=DEMO_JUDGES, read_mode=False, files=())
