@@ -73,7 +73,7 @@ def test_foreign_docx_gives_no_form_or_clean_error(path):
 @needs_corpus
 @pytest.mark.parametrize("path", _foreign(".doc"), ids=lambda p: p.name)
 def test_foreign_doc_is_sniffed_as_an_old_office_file(path):
-    assert sniff(path.read_bytes(), path.name) in {"doc", "ole-encrypted", "ole", "empty"}
+    assert sniff(path.read_bytes(), path.name) in {"doc", "ole-encrypted", "ole", "ole-damaged", "empty"}
 
 
 # ---------------------------------------------------------------------------------------------

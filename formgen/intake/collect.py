@@ -283,7 +283,7 @@ class _Run:
         via = list(leaf.via)
         message = _unreadable_member(group)
         if message is not None:
-            self._record_error(df, sha, leaf.name, via, message, "member", leaf)
+            self._record_error(df, sha, leaf.name, via, message, group[0].error_kind or "member", leaf)
             return
         old = find_receipt(ledger, sha, df.key, via, leaf.name)
         if old is not None and old.status != "error":

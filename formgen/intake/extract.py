@@ -71,7 +71,7 @@ def _read_one(source: SourceFile, kind: str, forms: list[FormSpec]) -> list[Extr
 def _unreadable(member: SourceFile, err: InputFileError) -> ExtractResult:
     """A member of a container that could not be read: reported, not fatal for its siblings."""
     result = ExtractResult(file=member.path or member.name, form_type=None, method=None,
-                           source=member.source_label, origin=member)
+                           source=member.source_label, origin=member, error_kind=err.kind)
     result.error(None, err.message)
     return result
 
@@ -108,6 +108,8 @@ def extract_source(source: SourceFile, forms: list[FormSpec] | None = None, _dep
     kind = sniff(source.data, source.name)
     if kind == "empty":
         raise _error(source, "文件为空（0 字节或没有内容），请让报送单位重新发送", "empty")
+    if kind == "ole-damaged":
+        raise _error(source, "文件已损坏或不完整，无法作为 Word/WPS 文档打开，请让报送单位重新保存后发送", "corrupt")
     if kind == "ole-encrypted":
         raise _error(source, "文件已加密，请让报送单位去除密码后重新发送", "encrypted")
     if kind in _UNSUPPORTED:
@@ -139,7 +141,7 @@ def _extract_container(source: SourceFile, kind: str, forms: list[FormSpec], dep
         results.extend(inner)
     for err in errors:  # members the container could not give us (encrypted zip entry, bomb …)
         r = ExtractResult(file=source.path or source.name, form_type=None, method=None,
-                          source=Path(err.path).name if err.path else None)
+                          source=Path(err.path).name if err.path else None, error_kind=err.kind)
         r.error(None, err.message)
         results.append(r)
     if not results:

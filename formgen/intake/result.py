@@ -75,6 +75,8 @@ class ExtractResult:
     # form_type stays None and kind says what they are.
     kind: str | None = None  # None, "deeds_document"
     text: str | None = None  # full text for kind == "deeds_document"
+    # Why a container member could not be read (InputFileError.kind): collect retries some kinds.
+    error_kind: str | None = None
     origin: SourceFile | None = None
 
     def warn(self, field_key: str | None, message: str) -> None:

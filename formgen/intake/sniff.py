@@ -2,7 +2,8 @@
 folder and call it .rar, save HTML as .doc …). The extension only breaks ties.
 
 Kinds (other modules rely on these strings): docx, xlsx, pptx, odt, zip, doc,
-wps, msg, xls, ppt, ole (an OLE file of no known kind), ole-encrypted (a
+wps, msg, xls, ppt, ole (an OLE file of no known kind), ole-damaged (an OLE
+header over sectors that do not parse: truncated or corrupt), ole-encrypted (a
 password-protected Office file: encrypted OOXML inside OLE, or an encrypted
 doc/xls), pdf, rtf, png, jpg, html, wordxml (Word 2003 XML), eml, mbox, text,
 empty, unknown.
@@ -58,8 +59,8 @@ def _ole_kind(data: bytes, name: str) -> str:
             streams = {"/".join(s) for s in ole.listdir(streams=True, storages=True)}
         finally:
             ole.close()
-    except Exception:
-        return "ole"
+    except Exception:  # the header says OLE but the sectors are cut off or garbled
+        return "ole-damaged"
     top = {s.split("/")[0] for s in streams}
     if {"EncryptionInfo", "EncryptedPackage"} <= top:
         return "ole-encrypted"

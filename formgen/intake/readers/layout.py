@@ -55,6 +55,7 @@ class TextLine:
     page: int = 1
     confidences: list[float] = field(default_factory=list)
     new_paragraph: bool = False  # starts a paragraph whatever the geometry (attached page)
+    tracking: float = 0.0  # extra gap after every glyph (letter-spaced / justified PDF text)
 
 
 _WIDE_RANGES = (
@@ -112,13 +113,14 @@ def group_lines(pieces: list[Piece], page: int = 1) -> list[TextLine]:
 def _join_row(row: list[Piece], page: int) -> TextLine:
     row = sorted(row, key=lambda p: p.x0)
     size = sorted(p.size for p in row)[len(row) // 2]
+    track = tracking(row)
     out: list[str] = []
     prev: Piece | None = None
     for p in row:
         if not p.text.strip():
             continue  # spaces become gaps; the gap decides below
         if prev is not None:
-            gap = p.x0 - prev.x1
+            gap = p.x0 - prev.x1 - track
             wide = is_wide(prev.text[-1]) or is_wide(p.text[0])
             # Between CJK characters only a deliberate gap (a whole character)
             # is a space; justified text spreads glyphs and must not get spaces.
@@ -132,8 +134,21 @@ def _join_row(row: list[Piece], page: int) -> TextLine:
         return TextLine(0, 0, 0, 0, "", size, page)
     return TextLine(
         min(p.x0 for p in visible), min(p.y0 for p in visible), max(p.x1 for p in visible),
-        max(p.y1 for p in visible), fold_radicals("".join(out)), size, page, confs,
+        max(p.y1 for p in visible), fold_radicals("".join(out)), size, page, confs, tracking=track,
     )
+
+
+def tracking(row: list[Piece]) -> float:
+    """The gap every glyph of a PDF line gets (expanded character spacing, or CJK
+    justification spreading the glyphs): the median gap between neighbouring glyphs.
+    Only a gap wider than this by a space is a space, or letter-spaced digits
+    would read "2 0 0 1 . 0 9". Set solid, it is 0. OCR boxes (with a confidence)
+    have no such regular gap and are left as they are."""
+    glyphs = [p for p in row if p.text.strip() and p.confidence is None]
+    if len(glyphs) < 4:
+        return 0.0  # "姓　　名": too few glyphs to tell spacing from a typed gap
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(glyphs, glyphs[1:]))
+    return max(0.0, gaps[len(gaps) // 2])
 
 
 _TERMINAL = "。！？；：.!?;:”）)」』】"
@@ -141,7 +156,7 @@ _NO_LINE_START = "，。、；：？！）》」』】”’,.;:?!)%"
 _NO_LINE_END = "（《「『【“‘(["
 
 
-def first_unit_width(text: str, em: float) -> float:
+def first_unit_width(text: str, em: float, track: float = 0.0) -> float:
     """Width of what must move to the next line together: an opening bracket,
     one character or Latin word, and the closing punctuation after it."""
     i = 0
@@ -154,7 +169,7 @@ def first_unit_width(text: str, em: float) -> float:
         i += 1
     while i < len(text) and text[i] in _NO_LINE_START:
         i += 1
-    return sum((1.0 if is_wide(c) else 0.55) * em for c in text[:i])
+    return sum((1.0 if is_wide(c) else 0.55) * em + track for c in text[:i])
 
 
 def text_right(lines: list[TextLine], right: float) -> float:
@@ -171,7 +186,8 @@ def text_right(lines: list[TextLine], right: float) -> float:
 def wrapped(prev: TextLine, nxt: TextLine, right: float) -> bool:
     """Did ``prev`` end only because ``nxt``'s first word no longer fitted?"""
     em = max(prev.size, 1e-6)
-    return right - prev.x1 < first_unit_width(nxt.text, em) + 0.6 * em
+    # The unit would have come after prev's own letter spacing.
+    return right - prev.x1 < prev.tracking + first_unit_width(nxt.text, em, nxt.tracking) + 0.6 * em
 
 
 def paragraphs(lines: list[TextLine], left: float, right: float) -> str:
