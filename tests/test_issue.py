@@ -249,3 +249,28 @@ def test_campaign_defined_form_type_gets_a_generic_template(tmp_path, issued):
     names, props = anchors_and_props(path.read_bytes())
     assert {"fg_recommending_unit", "fg_window", "fg_summary", "fgform_window_report", "fg_score_01", "fg_score_02"} <= names
     assert props[A.PROP_FORM_TYPE] == "window_report"
+
+
+def _content(doc) -> tuple[list[str], list[str]]:
+    """What a template says and where its anchors are: every paragraph's text (tables included) and bookmarks."""
+    body = doc.element.body
+    texts = ["".join(t.text or "" for t in p.iter(docx.oxml.ns.qn("w:t"))) for p in body.iter(docx.oxml.ns.qn("w:p"))]
+    marks = [b.get(docx.oxml.ns.qn("w:name")) for b in body.iter(docx.oxml.ns.qn("w:bookmarkStart"))]
+    return texts, marks
+
+
+def test_repository_templates_are_what_the_preset_builds():
+    """templates/<preset>/ in the repository (for opening in Word) must not drift from the code."""
+    from pathlib import Path
+
+    from formgen.campaign.presets import preset_campaign, preset_names
+    from formgen.issue.templates import template_documents
+
+    root = Path(__file__).parents[1] / "templates"
+    for name in preset_names():
+        built = template_documents(preset_campaign(name))
+        on_disk = {p.name: p for p in (root / name).glob("*.docx")}
+        assert set(on_disk) == set(built), "run scripts/make_templates.py"
+        for file_name, doc in built.items():
+            assert _content(docx.Document(str(on_disk[file_name]))) == _content(doc), \
+                f"{name}/{file_name} is stale: run scripts/make_templates.py"

@@ -1,6 +1,8 @@
 """The demo's sample returns: people.yaml is complete and sane; make_returns writes files that
 intake reads back as the units meant them (issued blanks: tagged; retyped forms: labels);
-zip/email/late/corrupt/superseded cases are what they claim; judges fill the panel workbooks."""
+zip/email/late/corrupt/superseded cases are what they claim; the composed 详细事迹材料 are long
+enough, deterministic and distinct, and collect links each to its candidate; judges fill the
+panel workbooks."""
 from __future__ import annotations
 
 import difflib
@@ -15,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from formgen.campaign.presets import preset_units
+from formgen.sample import deeds as deeds_mod
 from formgen.sample import load_people
+from formgen.sample.fill import PLANS, Plan
 from formgen.sample.packaging import UTF8_FLAG, gbk_member_names
 
 LONG = {"resume", "honors", "deeds", "duties", "practices", "recommender_opinion", "party_opinion"}
@@ -68,6 +72,96 @@ def test_people_cover_every_preset_unit_with_sane_values():
     detailed = people["锦湖街道"]["candidate"]["detailed_deeds"]
     chars = sum(len(p) for s in detailed["sections"] for p in s["paragraphs"])
     assert 2600 <= chars <= 3400
+
+
+# ------------------------------------------------------------------------------------------ deeds
+
+
+def _deeds_text(d: dict) -> str:
+    return "".join([d["title"], d.get("subtitle") or "", *d.get("lead", [])]
+                   + [x for s in d["sections"] for x in (s["heading"], *s["paragraphs"])])
+
+
+def _neutral(d: dict, name: str) -> str:
+    """The text with the person's name and pronoun blanked, so similarity measures the templates."""
+    return re.sub("[他她]", "T", _deeds_text(d).replace(name, "X"))
+
+
+@pytest.mark.parametrize("seed", [2014, 7, "demo"])
+def test_composed_deeds_are_full_documents_about_their_person(seed):
+    for unit, d in load_people().items():
+        cand = d["candidate"]
+        doc = deeds_mod.compose(unit, d, seed=seed)
+        text = _deeds_text(doc)
+        assert deeds_mod.MIN_CHARS <= deeds_mod.deeds_chars(doc) <= deeds_mod.MAX_CHARS, (unit, seed)
+        assert deeds_mod.deeds_chars(doc) == len(re.sub(r"\s", "", text))
+        assert doc["title"] == f"{cand['name']}同志详细事迹材料" and doc["subtitle"].startswith("——记")
+        assert 3 <= len(doc["sections"]) <= 4, unit
+        for i, sec in enumerate(doc["sections"]):
+            assert sec["heading"].startswith(deeds_mod.CN_NUM[i] + "、"), sec["heading"]
+            assert 2 <= len(sec["paragraphs"]) <= 3, (unit, sec["heading"])
+        assert "廉" in doc["sections"][-1]["heading"] or "干干净净" in doc["sections"][-1]["heading"]
+        assert "{" not in text and "}" not in text, unit  # every placeholder filled
+        # woven from the person's own data: duty, career start, honours, the brief's own achievement
+        facts = deeds_mod.facts_of(unit, d)
+        assert cand["unit_title"] in text and facts["start"] in text and facts["sig"] in text, unit
+        assert all(h.replace("被评为", "")[5:] in text for h in cand["honors"] if "考核" not in h), unit
+        own, other = ("他", "她") if cand["gender"] == "男" else ("她", "他")  # 他 also for the odd visitor
+        assert text.count(own) >= 8 * max(1, text.count(other)), unit
+
+
+def test_composed_deeds_are_deterministic_for_a_seed():
+    people = load_people()
+    for unit in ("安阳街道", "市民政局", "南滨街道"):
+        first = deeds_mod.compose(unit, people[unit], seed=2014)
+        assert deeds_mod.compose(unit, people[unit], seed=2014) == first
+        assert deeds_mod.compose(unit, people[unit], seed=2014, short=True) == \
+            deeds_mod.compose(unit, people[unit], seed=2014, short=True)
+        assert deeds_mod.compose(unit, people[unit], seed=2015) != first
+
+
+def test_composed_deeds_read_differently_between_people():
+    people = load_people()
+    docs = {u: (deeds_mod.compose(u, d), d["candidate"]["name"]) for u, d in people.items()}
+    texts = {u: _neutral(doc, name) for u, (doc, name) in docs.items()}
+    sents = {u: set(deeds_mod.sentences(t)) for u, t in texts.items()}
+    units = sorted(docs)
+    worst = 0.0
+    for i, a in enumerate(units):
+        for b in units[i + 1:]:
+            shared = len(sents[a] & sents[b]) / len(sents[a] | sents[b])
+            worst = max(worst, shared)
+            assert difflib.SequenceMatcher(None, texts[a], texts[b], autojunk=False).ratio() < 0.7, (a, b)
+    assert worst < 0.35  # at most about a third of the sentences in common, names aside
+    assert len({tuple(s["heading"][2:] for s in doc["sections"]) for doc, _ in docs.values()}) >= 25
+    assert len({doc["lead"][0][len(name):] for doc, name in docs.values()}) == len(docs)
+
+
+def test_short_deeds_are_about_800_characters_and_flagged_by_the_length_check():
+    from formgen.intake.checks import DEEDS_MIN_SHARE
+
+    for unit, d in load_people().items():
+        doc = deeds_mod.compose(unit, d, short=True)
+        n = deeds_mod.deeds_chars(doc)
+        assert 700 <= n <= 900, (unit, n)
+        assert n < 3000 * DEEDS_MIN_SHARE
+        assert doc["title"] == f"{d['candidate']['name']}同志详细事迹材料"
+        assert "".join(d["candidate"]["deeds"]) in "".join(doc["lead"])
+
+
+def test_plans_send_the_deeds_document_from_most_units():
+    people = load_people()
+    sending = [u for u in people if PLANS.get(u, Plan()).route != "none"]
+    how = {u: PLANS.get(u, Plan()).deeds for u in sending}
+    assert set(how.values()) <= {"docx", "short", "pdf", "none"}
+    forgot = sorted(u for u, h in how.items() if h == "none")
+    assert 3 <= len(forgot) <= 4, forgot
+    assert [u for u, h in how.items() if h == "short"] == ["南滨街道"]
+    assert [u for u, h in how.items() if h == "pdf"] == ["市国土资源局"]
+    assert sum(h == "docx" for h in how.values()) == len(sending) - len(forgot) - 2 >= 20
+    # the containers carry it too, and the unit with a hand-written one sends that
+    for u in ("东山街道", "马屿镇", "莘塍街道", "市环境保护局", "锦湖街道"):
+        assert how[u] == "docx", u
 
 
 # ------------------------------------------------------------------------------------------ returns
@@ -155,7 +249,8 @@ def test_gbk_zip_has_no_utf8_flag_and_decodes(returned):
     with zipfile.ZipFile(gbk.path) as zf:
         assert all(not i.flag_bits & UTF8_FLAG for i in zf.infolist())
     names = gbk_member_names(gbk.path)
-    assert names == [s.member for s in gbk.forms] and any("马屿镇" in n for n in names)
+    assert names == [s.member for s in gbk.forms] + [d.member for d in gbk.deeds] and any("马屿镇" in n for n in names)
+    assert [d.member for d in gbk.deeds] == ["马屿镇-孙晓静同志详细事迹材料.docx"]
     utf8 = next(f for f in files if f.path.name == "东山街道-推荐材料.zip")
     with zipfile.ZipFile(utf8.path) as zf:
         assert all(n.startswith("东山街道推荐材料/") for n in zf.namelist())
@@ -188,7 +283,8 @@ def test_emails_as_units_send_them(returned):
         assert b"=?GB2312?B?" in raw and b"filename*=UTF-8''" in raw
         names = [part.get_filename() for part in msg.walk() if part.get_filename()]
         decoded = [str(email.header.make_header(email.header.decode_header(n))) for n in names]
-        assert decoded == [s.member for s in f.forms]
+        assert decoded == [s.member for s in f.forms] + [d.member for d in f.deeds]
+        assert len(f.deeds) == 1 and f.deeds[0].candidate in decoded[-1] and "详细事迹材料" in decoded[-1]
 
 
 @needs_extract
@@ -207,10 +303,76 @@ def test_corrupt_and_superseded(returned):
     second = extract_path(new.path, ws.campaign.form_specs())[0]
     assert first.fields["name"] == second.fields["name"]
     assert first.fields["birth"] != second.fields["birth"]
-    [doc] = [f for f in files if f.how == "deeds_document"]
+    [doc] = [f for f in files if f.how == "deeds_document" and f.unit == "锦湖街道"]
     assert doc.path.name == "王立新同志详细事迹材料.docx"
     [r] = extract_path(doc.path, ws.campaign.form_specs())
-    assert r.form_type is None
+    assert r.form_type is None and r.kind == "deeds_document"
+    assert "小黑板" in r.text  # the hand-written one from people.yaml, not a composed one
+
+
+def _sent_deeds(files) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in files:
+        for d in f.deeds:
+            out.setdefault(f.unit, []).append((f, d))
+    return out
+
+
+def test_deeds_documents_travel_as_planned(returned):
+    ws, files = returned
+    people = load_people()
+    sent = _sent_deeds(files)
+    senders = {f.unit for f in files}
+    assert set(sent) == {u for u in senders if PLANS.get(u, Plan()).deeds != "none"}
+    for unit, [(f, d)] in sent.items():
+        plan = PLANS.get(unit, Plan())
+        assert d.candidate == people[unit]["candidate"]["name"] and d.candidate in (d.member or f.path.name)
+        if plan.route in ("zip", "zip_gbk", "email", "email_late"):
+            assert f.how in ("zip", "email") and d.member and f.forms  # inside, with the forms
+        else:
+            assert f.how == "deeds_document" and not f.forms and d.member is None
+            assert f.path.suffix == ".docx" and d.fmt == "docx"  # no soffice here: the PDF one stays docx
+        if plan.deeds == "short":
+            assert 700 <= d.chars <= 900
+        else:
+            assert deeds_mod.MIN_CHARS <= d.chars <= 3400, unit
+    [pdf_planned] = [f for f, _ in sent["市国土资源局"]]
+    assert "LibreOffice" in pdf_planned.note
+
+
+@pytest.fixture(scope="module")
+def collected(returned):
+    from formgen.intake.collect import collect
+
+    ws, files = returned
+    collect(ws)
+    return ws, files
+
+
+@needs_extract
+def test_collect_links_every_deeds_document_to_its_candidate(collected):
+    from formgen.ledger.forms import all_deeds, list_problems
+    from formgen.ledger.views import DEEDS, unit_status
+
+    ws, files = collected
+    people = load_people()
+    sent = {u: d for u, [(_, d)] in _sent_deeds(files).items()}
+    with ws.ledger() as led:
+        got = all_deeds(led)
+        problems = list_problems(led)
+        status = unit_status(led, ws.campaign, ws.units)
+    assert sorted((d.unit, d.candidate) for d in got) == sorted((u, people[u]["candidate"]["name"]) for u in sent)
+    for d in got:
+        assert abs(d.chars - sent[d.unit].chars) <= 0.02 * sent[d.unit].chars, (d.unit, d.chars, sent[d.unit].chars)
+    short = [p for p in problems if "仅" in p.message and "字" in p.message]
+    assert [p.unit for p in short] == ["南滨街道"]
+    assert not [p for p in problems if "未能对应" in p.message]
+    owing = {s.unit for s in status for e in s.owed if e.key == DEEDS}
+    forgot = {u for u, p in PLANS.items() if p.deeds == "none" and p.route != "none"}
+    silent = {u for u, p in PLANS.items() if p.route == "none"}
+    assert owing == forgot | silent
+    missing = {p.unit for p in problems if p.message.startswith("尚未收到")}
+    assert missing == forgot
 
 
 @pytest.mark.soffice
@@ -236,6 +398,31 @@ def test_pdf_return_has_a_text_layer(tmp_path):
     [r] = extract_path(pdf.path, ws.campaign.form_specs())
     assert r.form_type == "candidate_application" and r.method == "pdf-text"
     assert ws_text(r.fields["name"]) == "江美玲"
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+@needs_issue
+@needs_extract
+def test_deeds_sent_as_pdf_read_back_as_deeds(tmp_path):
+    from formgen.campaign.init import init_workspace
+    from formgen.campaign.load import write_units
+    from formgen.campaign.model import Unit
+    from formgen.intake.extract import extract_path
+    from formgen.issue.render import issue_forms
+    from formgen.sample.fill import write_returns
+    from formgen.workspace import Workspace
+
+    ws = init_workspace(tmp_path / "ws", "ruian-2014")
+    write_units(tmp_path / "ws" / ws.campaign.units_file, [Unit(name="市国土资源局", email="guotu@example.cn")])
+    ws = Workspace.open(tmp_path / "ws")
+    issue_forms(ws)
+    files = write_returns(ws, use_soffice=True)
+    [f] = [f for f in files if f.deeds]
+    assert f.path.name == "钱慧同志详细事迹材料.pdf" and f.deeds[0].fmt == "pdf"
+    [r] = extract_path(f.path, ws.campaign.form_specs())
+    assert r.kind == "deeds_document" and r.form_type is None
+    assert "钱慧同志详细事迹材料" in re.sub(r"\s", "", r.text)
 
 
 # ------------------------------------------------------------------------------------------ judges

@@ -12,10 +12,20 @@ files as they are; others show what intake has to cope with:
 市环境保护局               an email that arrives late (2014-10-13)
 市财政局、市地方税务局     one form exported to PDF (when LibreOffice is installed)
 市公安局                   the application twice: a first version, then a 修改稿
-锦湖街道                   also the ~3000-character detailed deeds document
 上望街道                   forgot the two score sheets
 汀田街道                   one file damaged (a truncated docx)
 高楼镇、曹村镇、市公积金管理中心   nothing at all
+========================  =====================================================
+
+The notice also asks for each candidate's ~3000-character 详细事迹材料 (deeds.py
+writes them; 锦湖街道's is hand-written in people.yaml). Most units send it as
+a Word document next to the forms (inside the zip or the email when that is how
+they send), but:
+
+========================  =====================================================
+上望街道、湖岭镇、市交通运输局   forgot it
+南滨街道                   sent one far too short (about 800 characters)
+市国土资源局               sent it as a PDF (when LibreOffice is installed)
 ========================  =====================================================
 
 Files land flat in ``forms_in/`` under the names units give them, with file
@@ -33,6 +43,7 @@ from pathlib import Path
 from formgen.anchors import SUBJECT_ANCHOR, field_anchor, score_anchor
 from formgen.errors import FormgenError
 from formgen.sample import as_text, load_people
+from formgen.sample import deeds as deeds_text
 from formgen.sample import packaging as pk
 from formgen.sample import retype
 from formgen.sample.keyboard import TypingStyle, form_type_of, open_blank, save_as_returned, type_lines, type_text
@@ -56,6 +67,16 @@ class SentForm:
 
 
 @dataclass
+class SentDeeds:
+    """A 详细事迹材料 a unit sent: whose it is and how long (characters, no whitespace)."""
+
+    candidate: str
+    chars: int
+    fmt: str = "docx"  # docx / pdf
+    member: str | None = None  # name inside a zip / email
+
+
+@dataclass
 class ReturnedFile:
     path: Path
     unit: str
@@ -63,6 +84,7 @@ class ReturnedFile:
     arrived: datetime
     forms: list[SentForm] = field(default_factory=list)
     note: str = ""
+    deeds: list[SentDeeds] = field(default_factory=list)  # the deeds document(s) in this file
 
 
 @dataclass
@@ -75,7 +97,7 @@ class Plan:
     pdf: tuple[str, ...] = ()
     corrupt: tuple[str, ...] = ()
     supersede: bool = False
-    deeds_document: bool = False
+    deeds: str = "docx"  # the 详细事迹材料: docx / short (~800 characters) / pdf / none (forgotten)
     naming: str = "issued"  # issued / attach / unit_first / person / attach_space
 
 
@@ -108,15 +130,17 @@ PLANS: dict[str, Plan] = {
     "市财政局": Plan(pdf=(APP,), naming="attach_space"),
     "市地方税务局": Plan(pdf=(POST_SCORE,), naming="unit_first"),
     "市公安局": Plan(supersede=True, naming="attach"),
-    "锦湖街道": Plan(deeds_document=True, naming="person"),
-    "上望街道": Plan(forms=(NOM, APP), naming="unit_first"),
+    "锦湖街道": Plan(naming="person"),
+    "上望街道": Plan(forms=(NOM, APP), naming="unit_first", deeds="none"),
     "汀田街道": Plan(corrupt=(POST_SCORE,), naming="attach_space"),
     "高楼镇": Plan(route="none"),
     "曹村镇": Plan(route="none"),
     "市公积金管理中心": Plan(route="none"),
     "飞云街道": Plan(naming="unit_first"),
-    "南滨街道": Plan(naming="person"),
-    "市交通运输局": Plan(naming="attach"),
+    "南滨街道": Plan(naming="person", deeds="short"),
+    "湖岭镇": Plan(deeds="none"),
+    "市国土资源局": Plan(deeds="pdf"),
+    "市交通运输局": Plan(naming="attach", deeds="none"),
     "市人力资源和社会保障局": Plan(naming="attach_space"),
 }
 
@@ -140,6 +164,17 @@ def file_name(plan: Plan, form_type: str, unit: str, issued: str | None, person:
     if plan.naming == "person":
         return f"{_SHORT[form_type]}-{unit}{ext}"
     return f"{unit}{_SHORT[form_type]}{ext}"
+
+
+def deeds_file_name(plan: Plan, unit: str, person: str, ext: str = ".docx") -> str:
+    """The name a unit gives the candidate's 详细事迹材料 (always with the person's name in it)."""
+    if plan.naming == "attach":
+        return f"“勤廉标兵”候选人{person}详细事迹材料（{unit}）{ext}"
+    if plan.naming == "attach_space":
+        return f"{person}事迹材料（{unit}）{ext}"
+    if plan.naming == "unit_first":
+        return f"{unit}-{person}同志详细事迹材料{ext}"
+    return f"{person}同志详细事迹材料{ext}"
 
 
 # ---------------------------------------------------------------------------------- how a clerk types
@@ -218,8 +253,8 @@ def _typed_short(clerk: Clerk, data: dict) -> dict:
 class UnitReturn:
     """Everything one unit produces: the forms as bytes, then how they travel."""
 
-    def __init__(self, workspace, unit: str, people: dict, plan: Plan, rng: random.Random):
-        self.ws, self.unit, self.plan, self.rng = workspace, unit, plan, rng
+    def __init__(self, workspace, unit: str, people: dict, plan: Plan, rng: random.Random, seed: int = 2014):
+        self.ws, self.unit, self.plan, self.rng, self.seed = workspace, unit, plan, rng, seed
         self.post, self.cand = people["post"], people["candidate"]
         self.clerk = Clerk(rng)
         unit_row = workspace.unit(unit)
@@ -362,7 +397,7 @@ def write_returns(workspace, rng_seed: int = 2014, use_soffice: bool | None = No
         if plan.route == "none":
             continue
         rng = random.Random(f"{rng_seed}:{unit}")
-        ur = UnitReturn(workspace, unit, people[unit], plan, rng)
+        ur = UnitReturn(workspace, unit, people[unit], plan, rng, rng_seed)
         out += _unit_files(workspace, ur, dest, rng, use_soffice)
     return out
 
@@ -385,18 +420,22 @@ def _unit_files(ws, ur: UnitReturn, dest: Path, rng: random.Random, use_soffice:
         data, sent = ur.build(t, blanks.get(t), when)
         name = file_name(plan, t, unit, blanks[t].name if t in blanks else None, person)
         built.append((name, data, sent))
+    deeds = _deeds_bytes(ur, when) if plan.deeds != "none" else None
 
     if plan.route in ("zip", "zip_gbk"):
         folder = f"{unit}推荐材料/" if plan.route == "zip" else ""
         members = [(folder + name, data) for name, data, _ in built]
+        if deeds is not None:
+            members.append((folder + deeds_file_name(plan, unit, person), deeds[0]))
+            deeds[1].member = members[-1][0]
         zip_name = f"{unit}-推荐材料.zip" if plan.route == "zip" else f"{unit}推荐材料.zip"
         path = pk.write_zip(dest / zip_name, members, gbk_names=plan.route == "zip_gbk", when=when)
         for (_, _, sent), (member, _) in zip(built, members):
             sent.member = member
-        return [_done(path, unit, "zip", when, [s for _, _, s in built])]
+        return [_done(path, unit, "zip", when, [s for _, _, s in built], deeds=[deeds[1]] if deeds else [])]
 
     if plan.route in ("email", "email_late"):
-        return [_email(ws, ur, dest, when, built)]
+        return [_email(ws, ur, dest, when, built, deeds)]
 
     files: list[ReturnedFile] = []
     for name, data, sent in built:
@@ -421,16 +460,43 @@ def _unit_files(ws, ur: UnitReturn, dest: Path, rng: random.Random, use_soffice:
 
     if plan.supersede:
         files += _supersede(ws, ur, dest, blanks, when, files)
-    if plan.deeds_document and ur.cand.get("detailed_deeds"):
-        path = dest / f"{person}同志详细事迹材料.docx"
-        deeds_document(ur.cand["detailed_deeds"], ur.author, when).save(str(path))
-        files.append(_done(path, unit, "deeds_document", when, []))
+    if deeds is not None:
+        files.append(_deeds_file(ur, dest, when, deeds, use_soffice))
     return files
 
 
-def _done(path: Path, unit: str, how: str, when: datetime, forms: list[SentForm], note: str = "") -> ReturnedFile:
+def _deeds_bytes(ur: UnitReturn, when: datetime) -> tuple[bytes, SentDeeds]:
+    """The candidate's 详细事迹材料 as a .docx: hand-written in people.yaml, else composed (short if planned)."""
+    d = ur.cand.get("detailed_deeds") if ur.plan.deeds != "short" else None
+    if d is None:
+        d = deeds_text.compose(ur.unit, {"post": ur.post, "candidate": ur.cand}, seed=ur.seed,
+                               short=ur.plan.deeds == "short")
+    buf = io.BytesIO()
+    deeds_document(d, ur.author, when).save(buf)
+    return buf.getvalue(), SentDeeds(ur.cand["name"], deeds_text.deeds_chars(d))
+
+
+def _deeds_file(ur: UnitReturn, dest: Path, when: datetime, deeds: tuple[bytes, SentDeeds],
+                use_soffice: bool) -> ReturnedFile:
+    """The deeds document as a file of its own, next to the forms (a PDF export when planned)."""
+    data, sent = deeds
+    path = dest / deeds_file_name(ur.plan, ur.unit, ur.cand["name"])
+    path.write_bytes(data)
+    if ur.plan.deeds != "pdf":
+        return _done(path, ur.unit, "deeds_document", when, [], deeds=[sent])
+    pdf = pk.docx_to_pdf(path, path.with_suffix(".pdf")) if use_soffice else None
+    if pdf is None:
+        return _done(path, ur.unit, "deeds_document", when, [], "未安装 LibreOffice，未转换为 PDF，按 docx 报送",
+                     deeds=[sent])
+    path.unlink()
+    sent.fmt = "pdf"
+    return _done(pdf, ur.unit, "deeds_document", when, [], "详细事迹材料导出为 PDF", deeds=[sent])
+
+
+def _done(path: Path, unit: str, how: str, when: datetime, forms: list[SentForm], note: str = "",
+          deeds: list[SentDeeds] | None = None) -> ReturnedFile:
     pk.set_arrival(path, when)
-    return ReturnedFile(path=path, unit=unit, how=how, arrived=when, forms=forms, note=note)
+    return ReturnedFile(path=path, unit=unit, how=how, arrived=when, forms=forms, note=note, deeds=deeds or [])
 
 
 def _supersede(ws, ur: UnitReturn, dest: Path, blanks: dict, when: datetime,
@@ -450,26 +516,36 @@ def _supersede(ws, ur: UnitReturn, dest: Path, blanks: dict, when: datetime,
     return [early_file, _done(revised, ur.unit, "filled", when, [sent], "修改稿，替换先前报送的申报表")]
 
 
-def _email(ws, ur: UnitReturn, dest: Path, when: datetime, built) -> ReturnedFile:
+def _email(ws, ur: UnitReturn, dest: Path, when: datetime, built,
+           deeds: tuple[bytes, SentDeeds] | None = None) -> ReturnedFile:
     late = when > ws.campaign.deadlines.submit.replace(tzinfo=CST)
     subject = f"{ur.unit}“十大效能示范岗”和“勤廉标兵”推荐材料"
-    body = (f"市纪委效能监察室：\n    您好！现将我单位“十大效能示范岗”推荐表、“勤廉标兵”候选人申报表及自评后的评分表"
+    what = "、“勤廉标兵”候选人申报表" + ("、自评后的评分表及候选人详细事迹材料" if deeds else "及自评后的评分表")
+    body = (f"市纪委效能监察室：\n    您好！现将我单位“十大效能示范岗”推荐表{what}"
             f"发给您，请查收。\n" + ("    因材料审核耽误，迟报了几天，敬请谅解。\n" if late else "")
             + f"    联系人：{ur.author or ''}\n{ur.post['recommending_unit']}\n")
+    files = [(name, data, sent) for name, data, sent in built]
+    if deeds is not None:
+        files.append((deeds_file_name(ur.plan, ur.unit, ur.cand["name"]), deeds[0], deeds[1]))
     attachments = []
-    for i, (name, data, sent) in enumerate(built):
-        how = "rfc2231" if i == len(built) - 1 else "rfc2047"
+    for i, (name, data, sent) in enumerate(files):
+        how = "rfc2231" if i == len(files) - 1 else "rfc2047"
         attachments.append((name, data, how))
         sent.member = name
     path = dest / f"{ur.unit}-推荐材料{'（迟报）' if late else ''}.eml"
     pk.write_eml(path, sender_name=ur.post["recommending_unit"], sender=ur.email or "unknown@example.cn",
                  to=ws.campaign.contact.email or "xiaoneng@example.cn", subject=subject, date=when, body=body,
                  attachments=attachments)
-    return _done(path, ur.unit, "email", when, [s for _, _, s in built], "迟报" if late else "")
+    return _done(path, ur.unit, "email", when, [s for _, _, s in built], "迟报" if late else "",
+                 deeds=[deeds[1]] if deeds else [])
 
 
 def deeds_document(d: dict, author: str | None, when: datetime):
-    """详细事迹材料: a plain Word document, title and free text (no form)."""
+    """详细事迹材料: a plain Word document, title and free text (no form).
+
+    ``d`` as people.yaml's ``detailed_deeds`` or ``deeds.compose`` give it: title, subtitle (may be
+    None), lead (paragraphs before the first heading, optional), sections of heading and paragraphs.
+    """
     import docx
 
     from formgen import docxkit as k
@@ -480,6 +556,8 @@ def deeds_document(d: dict, author: str | None, when: datetime):
     k.add_par(doc, d["title"], k.XIAOBIAOSONG, k.TITLE_PT, align=k.CENTER, after_pt=6)
     if d.get("subtitle"):
         k.add_par(doc, d["subtitle"], k.KAITI, k.BODY_PT, align=k.CENTER, after_pt=12)
+    for para in d.get("lead", []):
+        k.add_par(doc, para, k.FANGSONG, k.BODY_PT, first_line_chars=2, line_pt=28)
     for sec in d.get("sections", []):
         k.add_par(doc, sec["heading"], k.HEITI, k.BODY_PT, first_line_chars=2, line_pt=28)
         for para in sec["paragraphs"]:
