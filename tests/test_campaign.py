@@ -1,11 +1,13 @@
 """The campaign model: the preset loads, and bad config gets a Chinese message naming file and key."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from formgen.campaign.load import load_campaign, load_units, write_units
-from formgen.campaign.model import Campaign, Unit
+from formgen.campaign.model import Unit
 from formgen.campaign.presets import preset_campaign, preset_dir, preset_names, preset_units
 from formgen.errors import ConfigError
 
@@ -28,7 +30,7 @@ def test_ruian_preset_states_the_notice():
     assert "ruian-2014" in preset_names()
 
 
-def _write(tmp_path, data) -> "Path":
+def _write(tmp_path, data) -> Path:
     p = tmp_path / "campaign.yaml"
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return p

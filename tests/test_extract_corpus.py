@@ -1,9 +1,7 @@
 """End to end: extract over the shared corpus (same comparison as shared/tools/score_corpus.py),
 foreign real-world files, hostile files through the CLI, and a tagged blank round trip."""
-import importlib.util
 import io
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -20,31 +18,16 @@ from formgen.intake.extract import extract_path, extract_source
 from formgen.intake.result import SourceFile
 from formgen.intake.sniff import sniff
 from intake_helpers import W_NS, docx_bytes
-
-SHARED = Path(__file__).parents[1].parent / "shared"
-CORPUS = SHARED / "corpus"
-needs_corpus = pytest.mark.skipif(not (CORPUS / "truth.json").exists(), reason="shared corpus absent")
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+from corpus_helpers import CORPUS, needs_corpus, needs_soffice, load_scorer, truth
 
 
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_corpus", SHARED / "tools" / "score_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-def _truth(variants):
-    if not (CORPUS / "truth.json").exists():
-        return []
-    truth = json.loads((CORPUS / "truth.json").read_text(encoding="utf-8"))
-    return [e for e in truth["files"] if e["variant"] in variants]
 
 
 @needs_corpus
-@pytest.mark.parametrize("entry", _truth({"docx", "lo-docx"}), ids=lambda e: e["file"])
-def test_corpus_docx_matches_truth(entry):
-    scorer = _scorer()
+@pytest.mark.parametrize("entry", truth({"docx", "lo-docx"}), ids=lambda e: e["file"])
+def test_corpus_docx_matchestruth(entry):
+    scorer = load_scorer()
     results = extract_path(CORPUS / entry["file"])
     assert len(results) == 1
     got = results[0].to_json()

@@ -8,7 +8,6 @@ few seconds on two cores, so the corpus sample is one scan per form type.
 from __future__ import annotations
 
 import importlib.util
-import json
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from formgen.cli import cli
 from formgen.errors import InputFileError
 from formgen.intake.extract import extract_path
 from formgen.intake.readers import layout
+from corpus_helpers import CORPUS, needs_corpus, load_scorer, truth
 
 pytestmark = [
     pytest.mark.ocr,
@@ -28,32 +28,17 @@ pytestmark = [
                        reason="the [ocr] extra (rapidocr, opencv) is not installed"),
 ]
 
-SHARED = Path(__file__).parents[1].parent / "shared"
-CORPUS = SHARED / "corpus"
-needs_corpus = pytest.mark.skipif(not (CORPUS / "truth.json").exists(), reason="shared corpus absent")
 needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler (pdftoppm) absent")
 SCAN_THRESHOLD = 0.90  # score_corpus.THRESHOLD["scan"]: long texts by difflib ratio
 ONE_PAGE = "scan/市民政局勤廉标兵申报表.pdf"
 
 
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_corpus", SHARED / "tools" / "score_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _truth(variants):
-    if not (CORPUS / "truth.json").exists():
-        return []
-    truth = json.loads((CORPUS / "truth.json").read_text(encoding="utf-8"))
-    return [e for e in truth["files"] if e["variant"] in variants]
 
 
 def _sample():
     """One scan per form type: the smallest file of each (deterministic; 4 of the 10)."""
     by_type: dict[str, dict] = {}
-    for e in _truth({"scan"}):
+    for e in truth({"scan"}):
         path = CORPUS / e["file"]
         if not path.exists():
             continue
@@ -64,7 +49,7 @@ def _sample():
 
 
 def _score(entry, got):
-    scorer = _scorer()
+    scorer = load_scorer()
     return scorer.compare_form(entry, got, scorer.THRESHOLD.get("scan", SCAN_THRESHOLD))
 
 
@@ -92,7 +77,7 @@ def test_corpus_scan_sample_scores_97_percent(entry, scan_results):
 @needs_corpus
 def test_corpus_scan_sample_covers_every_form_type_and_scores_97_percent_overall(scan_results):
     sample = _sample()
-    assert {e["form_type"] for e in sample} == {e["form_type"] for e in _truth({"scan"})}
+    assert {e["form_type"] for e in sample} == {e["form_type"] for e in truth({"scan"})}
     assert any(len(e["items"]) for e in sample) and any(not e["items"] for e in sample)
     for entry in sample:  # when run alone (-k), read them here
         if entry["file"] not in scan_results:
@@ -206,8 +191,6 @@ def _rotate(gray, degrees):
 
 def _row_profile_peak(gray) -> float:
     """Share of a ruling's length found in its single darkest pixel row (1.0 = perfectly level)."""
-    import numpy as np
-
     dark = (gray < 128).sum(axis=1)
     return float(dark.max()) / 670.0  # the rulings are 670 px long
 
@@ -320,7 +303,7 @@ def photos(tmp_path_factory):
 
 
 def _one_page_entry():
-    return next(e for e in _truth({"scan"}) if e["file"] == ONE_PAGE)
+    return next(e for e in truth({"scan"}) if e["file"] == ONE_PAGE)
 
 
 @needs_corpus

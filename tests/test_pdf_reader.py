@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import json
 import re
 import shutil
 import subprocess
@@ -25,11 +24,8 @@ from formgen.intake.readers import layout, pdf_reader
 from formgen.intake.readers.layout import Piece
 from formgen.intake.readers.pdf_reader import read_pdf
 from formgen.intake.result import SourceFile
+from corpus_helpers import CORPUS, needs_corpus, needs_soffice, load_scorer, truth
 
-SHARED = Path(__file__).parents[1].parent / "shared"
-CORPUS = SHARED / "corpus"
-needs_corpus = pytest.mark.skipif(not (CORPUS / "truth.json").exists(), reason="shared corpus absent")
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
 HAS_OCR = importlib.util.find_spec("rapidocr") is not None
 
 LONG_FIELDS = {"resume", "honors", "deeds", "duties", "practices", "recommender_opinion", "party_opinion"}
@@ -37,26 +33,14 @@ LONG_FIELDS = {"resume", "honors", "deeds", "duties", "practices", "recommender_
 BASE = "市民政局勤廉标兵申报表"
 
 
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_corpus", SHARED / "tools" / "score_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _truth(variants):
-    if not (CORPUS / "truth.json").exists():
-        return []
-    truth = json.loads((CORPUS / "truth.json").read_text(encoding="utf-8"))
-    return [e for e in truth["files"] if e["variant"] in variants]
 
 
 def _entry(file):
-    return next(e for e in _truth({"pdf"}) if e["file"] == file)
+    return next(e for e in truth({"pdf"}) if e["file"] == file)
 
 
 def _assert_matches(entry, got):
-    scorer = _scorer()
+    scorer = load_scorer()
     correct, total, misses = scorer.compare_form(entry, got, scorer.DEFAULT_THRESHOLD)
     assert correct == total, misses
 
@@ -79,8 +63,8 @@ def _one_line_error(exc: InputFileError, filename: str):
 # ---------------------------------------------------------------------------------------------
 
 @needs_corpus
-@pytest.mark.parametrize("entry", _truth({"pdf"}), ids=lambda e: e["file"])
-def test_corpus_pdf_matches_truth(entry):
+@pytest.mark.parametrize("entry", truth({"pdf"}), ids=lambda e: e["file"])
+def test_corpus_pdf_matchestruth(entry):
     [result] = extract_path(CORPUS / entry["file"])
     got = result.to_json()
     assert got["method"] == "pdf-text"
@@ -92,7 +76,7 @@ def test_corpus_pdf_matches_truth(entry):
 
 
 def _two_page_entries():
-    return [e for e in _truth({"pdf"}) if (CORPUS / e["file"]).exists() and _pages(CORPUS / e["file"]) == 2]
+    return [e for e in truth({"pdf"}) if (CORPUS / e["file"]).exists() and _pages(CORPUS / e["file"]) == 2]
 
 
 def _pages(path):
@@ -494,7 +478,7 @@ def test_cid_garbage_with_ocr_is_read_by_ocr(cid_pdf):
     [r] = extract_path(cid_pdf)
     got = r.to_json()
     assert got["method"] == "ocr" and got["form_type"] == "candidate_application"
-    scorer = _scorer()
+    scorer = load_scorer()
     correct, total, misses = scorer.compare_form(_entry(f"pdf/{BASE}.pdf"), got, 0.90)
     # This machine's LibreOffice set the form in Noto Sans CJK JP: OCR reads its 别 as 別
     # (label 性別) and ～ as ~ — glyph shapes, not the reader. The rest must be right.
