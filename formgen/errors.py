@@ -34,6 +34,7 @@ class InputFileError(FormgenError):
     def __init__(self, path: str | Path | None, message: str, kind: str = "corrupt"):
         self.path = str(path) if path is not None else None
         self.kind = kind
+        self.reason = message  # without the file name: the same reason said of another file
         name = Path(path).name if path is not None else ""
         super().__init__(f"{name}：{message}" if name else message)
 

@@ -248,7 +248,7 @@ def test_two_candidates_from_one_unit_flagged(ws):
 
 def test_low_ocr_confidence_and_deeds_document(ws, monkeypatch):
     """Hand-made extract results stand in for OCR and for a free-text deeds document."""
-    def fake_extract(source, forms=None):
+    def fake_extract(source, forms=None, **_):
         if source.name.endswith(".png"):
             r = ExtractResult(file=source.name, form_type="candidate_application", method="ocr",
                               fields={"name": "司徒静怡", "birth": "1971-12", "unit_title": "东山街道办事处主任"},
@@ -366,14 +366,22 @@ def test_old_formats_are_converted_in_one_batch(ws, monkeypatch):
                 for s in sources]
 
     monkeypatch.setattr(convert, "convert_to_docx", fake_convert)
+    rtf = [b"{\\rtf1\\ansi " + str(i).encode() + b"}" for i in range(5)]
     for i in range(3):
-        put(ws, f"旧格式{i}.rtf", b"{\\rtf1\\ansi " + str(i).encode() + b"}")
+        put(ws, f"旧格式{i}.rtf", rtf[i])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("材料/压缩包里.rtf", rtf[3])
+        zf.writestr("同内容.rtf", rtf[0])  # the same bytes as a file in the folder: converted once
+    put(ws, "材料.zip", buf.getvalue())
+    put(ws, "邮件.eml", eml("minzheng@example.cn", {"邮件里.rtf": rtf[4]}, datetime(2014, 10, 1, 9)))
     report = collect(ws)
-    assert calls == [["旧格式0.rtf", "旧格式1.rtf", "旧格式2.rtf"]]  # one LibreOffice call for the run
-    assert report.new_files == 3 and report.forms["candidate_application"] == 3
+    # one LibreOffice call for the run, members of zips and emails included
+    assert len(calls) == 1 and sorted(calls[0]) == ["压缩包里.rtf", "旧格式0.rtf", "旧格式1.rtf", "旧格式2.rtf", "邮件里.rtf"]
+    assert report.forms["candidate_application"] == 5 and report.duplicates == 1  # 同内容.rtf is 旧格式0.rtf
     with ws.ledger() as led:
         names = sorted(r.name for r in all_receipts(led))
-    assert names == ["旧格式0.rtf", "旧格式1.rtf", "旧格式2.rtf"]  # receipts name the file as sent
+    assert names == sorted(["旧格式0.rtf", "旧格式1.rtf", "旧格式2.rtf", "压缩包里.rtf", "同内容.rtf", "邮件里.rtf"])
 
 
 @pytest.mark.soffice
@@ -422,7 +430,7 @@ def test_unidentified_file_assigned_by_hand(ws):
 
 
 def test_anchor_unit_first_and_unit_not_in_the_list(ws, monkeypatch):
-    def fake_extract(source, forms=None):
+    def fake_extract(source, forms=None, **_):
         unit = source.name.split(".")[0]
         r = ExtractResult(file=source.name, form_type="post_nomination", method="tagged",
                           fields={"recommending_unit": "东山街道办事处", "post": f"{unit}窗口"}, origin=source,

@@ -11,7 +11,7 @@ out/collect/收件情况.xlsx.
 * One bad file never stops the batch: it becomes a receipt with status
   ``error`` and its one-line message. Each file is recorded in one
   transaction, so an interrupted run leaves no half-recorded file.
-* Old formats (.doc/.wps/.rtf/.odt …) given directly are converted to .docx
+* Old formats (.doc/.wps/.rtf/.odt …), given directly or inside zips and emails, are converted to .docx
   in one LibreOffice call for the whole run.
 """
 from __future__ import annotations
@@ -27,10 +27,9 @@ from typing import Callable
 
 from formgen.errors import FormgenError, InputFileError
 from formgen.intake.checks import identify_units, run_checks
-from formgen.intake.extract import CONVERTIBLE, MAX_BYTES, extract_source
+from formgen.intake.extract import MAX_BYTES, Converted, convert_ahead, extract_source
 from formgen.intake.normalize import count_chars
 from formgen.intake.result import ExtractResult, SourceFile
-from formgen.intake.sniff import sniff
 from formgen.intake.status_book import write_status_book
 from formgen.ledger.db import Ledger
 from formgen.ledger.files import (CHINA_TZ, Receipt, delete_error_receipt, find_receipt, first_receipt_of,
@@ -140,7 +139,7 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
             if progress:
                 progress(i, len(pending), df.path.name)
             before = (report.new_files, report.duplicates, report.unreadable)
-            run.collect_file(df, converted.get(df.key))
+            run.collect_file(df, converted)
             if (report.new_files, report.duplicates, report.unreadable) == before:
                 report.unchanged += 1  # a retried failure that fails the same way
             df.data = None
@@ -156,30 +155,20 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
     return report
 
 
-def _convert_batch(pending: list[_DiskFile]) -> dict[str, SourceFile | InputFileError]:
-    """Old-format files given directly, converted to .docx in one LibreOffice call."""
-    todo: list[tuple[_DiskFile, SourceFile]] = []
-    for df in pending:
-        if df.size > MAX_BYTES:
-            continue
-        try:
-            df.data = df.path.read_bytes()
-        except OSError:
-            continue
-        if sniff(df.data, df.path.name) in CONVERTIBLE:
-            todo.append((df, SourceFile(name=df.path.name, data=df.data, path=str(df.path))))
-        else:
-            df.data = None  # read again when its turn comes: keeps memory flat
-    if not todo:
-        return {}
-    try:
-        from formgen.intake.convert import convert_to_docx
-    except ImportError:
-        return {}  # extract_source converts each file itself (or explains why it cannot)
-    out = convert_to_docx([s for _, s in todo])
-    if len(out) != len(todo):
-        return {}
-    return {df.key: result for (df, _), result in zip(todo, out)}
+def _convert_batch(pending: list[_DiskFile]) -> Converted:
+    """Old-format files, given directly or inside zips and emails, converted in one LibreOffice call."""
+
+    def sources():
+        for df in pending:
+            if df.size > MAX_BYTES:
+                continue
+            try:
+                data = df.path.read_bytes()
+            except OSError:
+                continue  # said when the file's turn comes
+            yield SourceFile(name=df.path.name, data=data, path=str(df.path))
+
+    return convert_ahead(sources())  # one file's bytes in memory at a time, plus the old-format ones
 
 
 class _Run:
@@ -212,21 +201,14 @@ class _Run:
         return out
 
     # reading --------------------------------------------------------------------------------
-    def _extract(self, df: _DiskFile, converted: SourceFile | InputFileError | None) -> list[ExtractResult]:
+    def _extract(self, df: _DiskFile, converted: Converted) -> list[ExtractResult]:
         source = SourceFile(name=df.path.name, data=df.data or b"", path=str(df.path))
-        if isinstance(converted, InputFileError):
-            raise converted
-        if converted is not None:
-            results = extract_source(converted, self.forms)
-            for r in results:
-                r.origin = source
-        else:
-            results = extract_source(source, self.forms)
+        results = extract_source(source, self.forms, converted=converted)
         for r in results:
             r.file = df.key
         return results
 
-    def collect_file(self, df: _DiskFile, converted: SourceFile | InputFileError | None) -> None:
+    def collect_file(self, df: _DiskFile, converted: Converted) -> None:
         error: InputFileError | None = None
         results: list[ExtractResult] = []
         if df.size > MAX_BYTES:

@@ -6,7 +6,10 @@ files into the ledger, and ``formgen extract`` for one file.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from formgen.errors import FormgenError, InputFileError
@@ -19,6 +22,9 @@ from formgen.intake.validate import validate
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 3  # a zip in an email in a zip — no deeper
+
+# sha256 of an old-format file's bytes → its .docx, or why it could not be converted.
+Converted = Mapping[str, "SourceFile | InputFileError"]
 
 CONTAINERS = {"zip", "eml", "msg", "mbox"}
 CONVERTIBLE = {"doc", "wps", "rtf", "odt", "html", "wordxml"}
@@ -80,26 +86,68 @@ _CONVERT_WHAT = {"doc": "旧版 Word（.doc）文件", "wps": "WPS 文件", "rtf
                  "html": "网页格式的文件", "wordxml": "Word 2003 XML 文件"}
 
 
-def _convert(source: SourceFile, kind: str) -> SourceFile:
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def convert_ahead(sources: Iterable[SourceFile]) -> dict[str, SourceFile | InputFileError]:
+    """Every old-format file among ``sources`` — given directly, or inside a zip or an
+    email — converted to .docx in one LibreOffice call (one call per file is many times
+    slower). Pass the result to :func:`extract_source` as ``converted``."""
+    todo: dict[str, SourceFile] = {}
+    for source in sources:
+        for leaf in _convertible(source):
+            todo.setdefault(_sha(leaf.data), leaf)
+    if not todo:
+        return {}
+    try:
+        from formgen.intake.convert import convert_to_docx
+    except ImportError:
+        return {}  # extract_source says per file what is missing
+    return dict(zip(todo, convert_to_docx(list(todo.values()))))
+
+
+def _convertible(source: SourceFile) -> list[SourceFile]:
+    if len(source.data) > MAX_BYTES:
+        return []
+    kind = sniff(source.data, source.name)
+    if kind in CONVERTIBLE:
+        return [source]
+    if kind not in CONTAINERS:
+        return []
+    try:
+        from formgen.intake.containers import expand
+
+        members, _ = expand(source)
+    except (ImportError, InputFileError):
+        return []  # extract_source reports it when the file's turn comes
+    return [m for m in members if len(m.data) <= MAX_BYTES and sniff(m.data, m.name) in CONVERTIBLE]
+
+
+def _convert(source: SourceFile, kind: str, converted: Converted | None) -> SourceFile:
     kind_what = _CONVERT_WHAT.get(kind, "此类文件")
-    convert = _helper("formgen.intake.convert", "convert_to_docx", source,
-                      f"{kind_what}（需要 LibreOffice 转换）")
-    converted = convert([source])
-    if not converted:
-        raise _error(source, f"{kind_what}转换失败，请让报送单位另存为 .docx 后重新发送", "corrupt")
-    out = converted[0]
-    if isinstance(out, InputFileError):
-        raise out
-    return out
+    done = converted.get(_sha(source.data)) if converted else None
+    if done is None:
+        convert = _helper("formgen.intake.convert", "convert_to_docx", source,
+                          f"{kind_what}（需要 LibreOffice 转换）")
+        out = convert([source])
+        if not out:
+            raise _error(source, f"{kind_what}转换失败，请让报送单位另存为 .docx 后重新发送", "corrupt")
+        done = out[0]
+    if isinstance(done, InputFileError):  # (converted ahead, it may name another copy of the same bytes)
+        raise _error(source, done.reason, done.kind)
+    stem = source.name.rsplit(".", 1)[0] if "." in source.name else source.name
+    return replace(source, name=f"{stem}.docx", data=done.data)
 
 
-def extract_source(source: SourceFile, forms: list[FormSpec] | None = None, _depth: int = 0
-                   ) -> list[ExtractResult]:
+def extract_source(source: SourceFile, forms: list[FormSpec] | None = None, _depth: int = 0,
+                   converted: Converted | None = None) -> list[ExtractResult]:
     """The forms in ``source`` (several for a container); InputFileError when it cannot be read.
 
     Results of a container's members carry ``source`` (the member's name); a
     member that cannot be read becomes a result with form_type None and its
     error as the problem, so one bad attachment does not hide the others.
+    ``converted`` holds old-format files converted ahead in one batch (:func:`convert_ahead`).
     """
     forms = forms if forms is not None else builtin_forms()
     if len(source.data) > MAX_BYTES:
@@ -115,16 +163,17 @@ def extract_source(source: SourceFile, forms: list[FormSpec] | None = None, _dep
     if kind in _UNSUPPORTED:
         raise _error(source, _UNSUPPORTED[kind], "unsupported")
     if kind in CONTAINERS:
-        return _extract_container(source, kind, forms, _depth)
+        return _extract_container(source, kind, forms, _depth, converted)
     if kind in CONVERTIBLE:
-        results = _read_one(_convert(source, kind), "docx", forms)
+        results = _read_one(_convert(source, kind, converted), "docx", forms)
         for r in results:
             r.origin = source
         return results
     return _read_one(source, kind, forms)
 
 
-def _extract_container(source: SourceFile, kind: str, forms: list[FormSpec], depth: int) -> list[ExtractResult]:
+def _extract_container(source: SourceFile, kind: str, forms: list[FormSpec], depth: int,
+                       converted: Converted | None) -> list[ExtractResult]:
     if depth >= MAX_DEPTH:
         raise _error(source, "压缩包/邮件嵌套层数过多，请让报送单位直接发送表格文件", "unsupported")
     what = {"zip": "压缩包", "eml": "邮件", "msg": "Outlook 邮件", "mbox": "邮箱导出文件"}[kind]
@@ -133,7 +182,7 @@ def _extract_container(source: SourceFile, kind: str, forms: list[FormSpec], dep
     results: list[ExtractResult] = []
     for member in members:
         try:
-            inner = extract_source(member, forms, depth + 1)
+            inner = extract_source(member, forms, depth + 1, converted)
         except InputFileError as e:
             inner = [_unreadable(member, e)]
         for r in inner:
@@ -167,7 +216,7 @@ def extract_path(path: Path, forms: list[FormSpec] | None = None) -> list[Extrac
     except OSError as e:
         raise InputFileError(path, f"无法读取文件（{e.strerror or e}）", "unreadable") from None
     source = SourceFile(name=path.name, data=data, path=str(path))
-    results = extract_source(source, forms)
+    results = extract_source(source, forms, converted=convert_ahead([source]))  # a zip of .doc: one soffice call
     for r in results:
         r.file = str(path)
     return results
