@@ -375,24 +375,30 @@ def test_collect_links_every_deeds_document_to_its_candidate(collected):
     assert missing == forgot
 
 
-@pytest.mark.soffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
-@needs_issue
-@needs_extract
-def test_pdf_return_has_a_text_layer(tmp_path):
+def _one_unit_returns(tmp_path, unit: str, email: str):
+    """A workspace listing only ``unit``, its blanks issued, and what the sample has it send back."""
     from formgen.campaign.init import init_workspace
     from formgen.campaign.load import write_units
     from formgen.campaign.model import Unit
-    from formgen.intake.extract import extract_path
     from formgen.issue.render import issue_forms
     from formgen.sample.fill import write_returns
     from formgen.workspace import Workspace
 
     ws = init_workspace(tmp_path / "ws", "ruian-2014")
-    write_units(tmp_path / "ws" / ws.campaign.units_file, [Unit(name="市财政局", email="caizheng@example.cn")])
+    write_units(tmp_path / "ws" / ws.campaign.units_file, [Unit(name=unit, email=email)])
     ws = Workspace.open(tmp_path / "ws")
     issue_forms(ws)
-    files = write_returns(ws, use_soffice=True)
+    return ws, write_returns(ws, use_soffice=True)
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+@needs_issue
+@needs_extract
+def test_pdf_return_has_a_text_layer(tmp_path):
+    from formgen.intake.extract import extract_path
+
+    ws, files = _one_unit_returns(tmp_path, "市财政局", "caizheng@example.cn")
     [pdf] = [f for f in files if f.how == "pdf"]
     assert pdf.path.suffix == ".pdf" and pdf.path.read_bytes().startswith(b"%PDF")
     [r] = extract_path(pdf.path, ws.campaign.form_specs())
@@ -405,19 +411,9 @@ def test_pdf_return_has_a_text_layer(tmp_path):
 @needs_issue
 @needs_extract
 def test_deeds_sent_as_pdf_read_back_as_deeds(tmp_path):
-    from formgen.campaign.init import init_workspace
-    from formgen.campaign.load import write_units
-    from formgen.campaign.model import Unit
     from formgen.intake.extract import extract_path
-    from formgen.issue.render import issue_forms
-    from formgen.sample.fill import write_returns
-    from formgen.workspace import Workspace
 
-    ws = init_workspace(tmp_path / "ws", "ruian-2014")
-    write_units(tmp_path / "ws" / ws.campaign.units_file, [Unit(name="市国土资源局", email="guotu@example.cn")])
-    ws = Workspace.open(tmp_path / "ws")
-    issue_forms(ws)
-    files = write_returns(ws, use_soffice=True)
+    ws, files = _one_unit_returns(tmp_path, "市国土资源局", "guotu@example.cn")
     [f] = [f for f in files if f.deeds]
     assert f.path.name == "钱慧同志详细事迹材料.pdf" and f.deeds[0].fmt == "pdf"
     [r] = extract_path(f.path, ws.campaign.form_specs())
