@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from formgen.campaign.load import write_units
 from formgen.campaign.presets import preset_dir, preset_units
 from formgen.ledger.judging import judge_reads, load_judge_scores, save_judge_read
-from formgen.scoring.model import Nominee
+from formgen.records import Nominee
 from formgen.scoring.panel import ANCHOR_SHEET, FIRST_ROW, read_panel, read_panel_files, write_panel
 from formgen.workspace import Workspace
 

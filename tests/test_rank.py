@@ -8,7 +8,7 @@ import pytest
 
 from formgen.campaign.model import Award, Eligibility, Quota
 from formgen.campaign.presets import preset_campaign
-from formgen.scoring.model import JudgeScore, Nominee
+from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rank import eligibility, rank_and_select
 from formgen.scoring.run import score_award
 from formgen.strokes import sort_by_strokes, stroke_key

@@ -9,7 +9,7 @@ from formgen.campaign.model import (Aggregation, BonusTiers, CaseBonus, CaseDedu
                                     ThresholdPenalty, Tier)
 from formgen.campaign.presets import preset_campaign
 from formgen.scoring.aggregate import Mark, aggregate_item, round_half_up, score_nominee, trimmed_mean
-from formgen.scoring.model import JudgeScore, Nominee
+from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import (ScoringError, bonus_tiers, case_bonus, case_deduction, counted_bonus,
                                    fixed_deduction, honor_levels, judged, proportional, rating_levels, score_item,
                                    score_proportional, threshold_penalty)

@@ -428,7 +428,7 @@ def test_deeds_sent_as_pdf_read_back_as_deeds(tmp_path):
 def test_judges_fill_panel_within_bounds(tmp_path):
     from formgen.campaign.init import init_workspace
     from formgen.sample.judges import fill_panel
-    from formgen.scoring.model import Nominee
+    from formgen.records import Nominee
     from formgen.scoring.panel import read_panel, write_panel
 
     ws = init_workspace(tmp_path / "ws", "ruian-2014")

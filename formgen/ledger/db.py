@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 # Modules whose import registers their tables.
-_SCHEMA_MODULES = ("formgen.ledger.files", "formgen.ledger.forms", "formgen.ledger.judging")
+_SCHEMA_MODULES = ("formgen.ledger.files", "formgen.ledger.forms", "formgen.ledger.judging",
+                   "formgen.ledger.tallies")
 
 
 def register_schema(name: str, sql: str) -> None:

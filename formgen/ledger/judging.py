@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Iterable
 
 from formgen.ledger.db import Ledger, register_schema
-from formgen.scoring.model import JudgeScore
+from formgen.records import JudgeScore
 
 register_schema("judging", """
 CREATE TABLE IF NOT EXISTS judge_scores (

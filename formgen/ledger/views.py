@@ -14,7 +14,7 @@ from formgen.campaign.model import Award, Campaign, Unit
 from formgen.ledger.db import Ledger
 from formgen.ledger.files import all_receipts, assignments
 from formgen.ledger.forms import FormRecord, all_deeds, effective_forms, list_problems
-from formgen.scoring.model import Nominee
+from formgen.records import Nominee
 
 UNKNOWN_UNIT = "未识别单位"
 DEEDS = "deeds_document"

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
 from formgen.campaign.model import Aggregation, Rubric, RubricItem
-from formgen.scoring.model import JudgeScore, Nominee
+from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import ItemResult, ScoringError, num, score_item
 
 SELF_STAND_IN = "自评代分"

@@ -31,7 +31,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from formgen.campaign.model import Award, Campaign, Judge, RubricItem
-from formgen.scoring.model import JudgeScore, Nominee
+from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import num, rule_key
 from formgen.xlsx import print_setup, set_text
 

@@ -21,7 +21,7 @@ from typing import Callable
 
 from formgen.campaign.model import Award
 from formgen.scoring.aggregate import NomineeScore
-from formgen.scoring.model import Nominee
+from formgen.records import Nominee
 from formgen.scoring.rules import num
 from formgen.strokes import stroke_key
 

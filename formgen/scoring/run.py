@@ -12,7 +12,7 @@ from typing import Mapping
 
 from formgen.campaign.model import Award, Campaign
 from formgen.scoring.aggregate import mean, score_nominee
-from formgen.scoring.model import JudgeScore, Nominee
+from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rank import Ranked, rank_and_select
 from formgen.scoring.rules import ItemResult, ScoringError, as_decimal, rule_key, score_item
 
