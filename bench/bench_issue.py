@@ -17,7 +17,7 @@ from pathlib import Path
 
 import docx
 
-from formgen.campaign.init import init_workspace
+from formgen.issue.init import init_workspace
 from formgen.campaign.load import write_units
 from formgen.campaign.model import Unit
 from formgen.issue.render import issue_forms, render_naive, safe_filename

@@ -13,12 +13,12 @@ LibreOffice (``soffice --convert-to docx``):
   of the cell that holds the bookmark, so typing anywhere in it is fine.
 
 Bookmark names are ASCII, start with a letter and stay under Word's 40
-characters, since field keys are short snake_case.
+characters, since field keys are short snake_case. This module only names
+the anchors; writing them into a package is :mod:`formgen.docxkit`'s job.
 """
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 
 PROP_FORM_TYPE = "formgen_form_type"
 PROP_TEMPLATE_VERSION = "formgen_template_version"
@@ -30,11 +30,6 @@ FIELD_PREFIX = "fg_"
 FORM_PREFIX = "fgform_"
 SCORE_RE = re.compile(r"^fg_score_(\d{2})$")
 SUBJECT_ANCHOR = "fg_subject"
-
-CUSTOM_PROPS_PART = "docProps/custom.xml"
-CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
 def field_anchor(key: str) -> str:
@@ -62,18 +57,3 @@ def parse_anchor(name: str) -> tuple[str, str | int] | None:
     if name.startswith(FIELD_PREFIX) and len(name) > len(FIELD_PREFIX):
         return ("field", name[len(FIELD_PREFIX):])
     return None
-
-
-def custom_properties_xml(props: dict[str, str]) -> bytes:
-    """The ``docProps/custom.xml`` part holding ``props`` as text properties."""
-    body = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
-        f"<vt:lpwstr>{escape(str(value))}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(props.items(), start=2)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        f"{body}</Properties>"
-    ).encode("utf-8")

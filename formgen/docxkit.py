@@ -13,9 +13,13 @@ goes through :func:`set_run_font`, which writes ascii/hAnsi/eastAsia/cs and
 """
 from __future__ import annotations
 
+import copy
 import io
+import posixpath
+import re
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
@@ -24,8 +28,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
-
-from formgen.anchors import CUSTOM_PROPS_CT, CUSTOM_PROPS_PART, CUSTOM_PROPS_REL, custom_properties_xml
 
 # Fonts: the names offices have installed; the fallback is what Windows ships.
 FANGSONG = "仿宋_GB2312"  # body
@@ -192,6 +194,24 @@ def setup_page(section, landscape: bool = False, margins_mm: dict | None = None,
     return section
 
 
+def page_border(section, color: str, val: str = "thickThinMediumGap", size_pt: float = 4.5, space_pt: int = 28):
+    """A border ``space_pt`` inside the page edge on every page of the section (w:pgBorders)."""
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "page")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        for k, v in (("w:val", val), ("w:sz", str(int(size_pt * 8))), ("w:space", str(space_pt)), ("w:color", color)):
+            el.set(qn(k), v)
+        borders.append(el)
+    sect = section._sectPr
+    # schema order: pgBorders follows pgMar (and paperSrc)
+    anchor = sect.find(qn("w:paperSrc"))
+    if anchor is None:
+        anchor = sect.find(qn("w:pgMar"))
+    anchor.addnext(borders)
+    return section
+
+
 def text_width_mm(section) -> float:
     """Width of the type area (版心) of a section in mm."""
     return (section.page_width - section.left_margin - section.right_margin) / 36000
@@ -231,10 +251,27 @@ def format_par(p, align=None, first_line_chars: float = 0, line_pt: float | None
 
 def first_line_indent(p, chars: float = 2, size: float = BODY_PT):
     """First-line indent in characters (w:firstLineChars, with twips for old readers)."""
-    ind = p._p.get_or_add_pPr().get_or_add_ind()
-    ind.set(qn("w:firstLineChars"), str(int(chars * 100)))
-    ind.set(qn("w:firstLine"), str(int(chars * size * 20)))
+    return indent(p, first_line_chars=chars, size=size)
+
+
+def indent(p, first_line_chars: float | None = None, left_chars: float | None = None,
+           hanging_chars: float | None = None, size: float = BODY_PT):
+    """Indents in characters (w:*Chars, which Word and WPS follow) plus twips at ``size`` for old readers.
+
+    A zero sets only the character value: it cancels an indent inherited from the style.
+    """
+    _indent_el(p._p, first_line_chars, left_chars, hanging_chars, size)
     return p
+
+
+def _indent_el(p_el, first_line_chars, left_chars, hanging_chars, size):
+    ind = p_el.get_or_add_pPr().get_or_add_ind()
+    for name, chars in (("firstLine", first_line_chars), ("left", left_chars), ("hanging", hanging_chars)):
+        if chars is None:
+            continue
+        ind.set(qn(f"w:{name}Chars"), str(int(chars * 100)))
+        if chars:
+            ind.set(qn(f"w:{name}"), str(int(chars * size * 20)))
 
 
 def set_mark_font(p, font: str | None = None, size: float | None = None):
@@ -256,6 +293,38 @@ def add_run(p, text: str, font: str | None = None, size: float | None = None, bo
     return set_run_font(p.add_run(text), font, size, bold, color)
 
 
+def line_break_before(run):
+    """A line break (Shift+Enter) in a run of its own just before ``run``."""
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:br"))
+    run._r.addprevious(r)
+    return run
+
+
+def char_spacing(run, pt: float):
+    """Extra space between the characters of ``run`` (w:spacing, in points)."""
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(int(pt * 20)))
+    rpr = run._r.get_or_add_rPr()
+    # schema order: spacing follows color (CT_RPr only orders what goes through its own API)
+    color = rpr.find(qn("w:color"))
+    (color.addnext if color is not None else rpr.append)(spacing)
+    return run
+
+
+def size_value(run, value: str):
+    """A run whose w:sz/w:szCs hold ``value`` verbatim (half-points, a sentinel or a Jinja tag)."""
+    run.font.size = Pt(12)
+    rpr = run._r.rPr
+    for tag in ("w:sz", "w:szCs"):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.sz.addnext(el)
+        el.set(qn("w:val"), value)
+    return run
+
+
 def add_page_break(doc):
     """A page break paragraph."""
     from docx.enum.text import WD_BREAK
@@ -263,14 +332,51 @@ def add_page_break(doc):
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def red_line(p, size_pt: float = 1.0, color: str = "FF0000"):
-    """Draw the red separator (版头分隔线) as the bottom border of paragraph ``p``."""
+def red_line(p, size_pt: float = 1.0, color: str = "FF0000", space_pt: int = 1):
+    """Draw the red separator (版头分隔线) as the bottom border of paragraph ``p``, ``space_pt`` below the text."""
+    return paragraph_rules(p, ("bottom",), size_pt, color, space_pt)
+
+
+def paragraph_rules(p, edges=("top", "bottom"), size_pt: float = 1.0, color: str = "000000", space_pt: int = 1):
+    """Single rules along ``edges`` of paragraph ``p`` (its w:pBdr, replacing any it had)."""
     bdr = _put(p._p.get_or_add_pPr(), "pBdr")
-    bottom = OxmlElement("w:bottom")
-    for k, v in (("w:val", "single"), ("w:sz", str(int(size_pt * 8))), ("w:space", "1"), ("w:color", color)):
-        bottom.set(qn(k), v)
-    bdr.append(bottom)
+    for edge in edges:
+        el = OxmlElement(f"w:{edge}")
+        for k, v in (("w:val", "single"), ("w:sz", str(int(size_pt * 8))), ("w:space", str(space_pt)),
+                     ("w:color", color)):
+            el.set(qn(k), v)
+        bdr.append(el)
     return p
+
+
+def frame_at(p, width, top):
+    """Place paragraph ``p`` in a frame (w:framePr) ``width`` wide, ``top`` from the page top (EMU/Length).
+
+    Word and LibreOffice both put a framed paragraph at that distance from the
+    top of the page, centred on the type area, whatever flows before it.
+    """
+    frame = _put(p._p.get_or_add_pPr(), "framePr")
+    for k, v in (("w:w", str(int(width / 635))), ("w:hSpace", "0"), ("w:wrap", "notBeside"),
+                 ("w:vAnchor", "page"), ("w:hAnchor", "margin"), ("w:xAlign", "center"), ("w:y", str(int(top / 635)))):
+        frame.set(qn(k), v)
+    return p
+
+
+def exact_line_value(p, value: str):
+    """Exact line spacing whose w:line holds ``value`` verbatim (a number in twips, a sentinel or a Jinja tag)."""
+    pf = p.paragraph_format
+    pf.line_spacing = Pt(20)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    p._p.pPr.find(qn("w:spacing")).set(qn("w:line"), value)
+    return p
+
+
+def remove_paragraphs(doc):
+    """Drop the body's paragraphs (python-docx's default template starts with an empty one)."""
+    body = doc.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+    return doc
 
 
 # ---------------------------------------------------------------------------- bookmarks
@@ -305,13 +411,15 @@ def add_bookmark(paragraph, name: str):
 # ---------------------------------------------------------------------------- tables
 
 
-def set_table_borders(table, size_pt: float = 0.5, val: str = "single", color: str = "000000"):
-    """All borders of a table (val="nil" for none); size in points."""
+def set_table_borders(table, size_pt: float = 0.5, val: str = "single", color: str = "000000",
+                      inside: str | None = None):
+    """All borders of a table (val="nil" for none; ``inside`` another val for the inner rules); size in points."""
     borders = _put(table._tbl.tblPr, "tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), val)
-        if val != "nil":
+        v = inside if inside is not None and edge.startswith("inside") else val
+        el.set(qn("w:val"), v)
+        if v != "nil":
             el.set(qn("w:sz"), str(int(size_pt * 8)))
             el.set(qn("w:space"), "0")
             el.set(qn("w:color"), color)
@@ -372,6 +480,31 @@ def set_row_height(row, mm: float, exact: bool = False):
     if trpr.find(qn("w:cantSplit")) is None:
         trpr.insert(0, OxmlElement("w:cantSplit"))
     return row
+
+
+def keep_with_next(p):
+    """Keep paragraph ``p`` on the page of the next one (headings: never alone at a page foot)."""
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def keep_row_with_next(row):
+    """Keep this table row on the same page as the next row (or the paragraph after the table):
+    Word, WPS and LibreOffice follow keep-with-next on every paragraph of the row."""
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            keep_with_next(p)
+    return row
+
+
+def no_lone_rows(table, whole_up_to: int = 15):
+    """Never leave one row alone on a page: a list of up to ``whole_up_to`` rows stays on one
+    page; a longer one keeps its header with the first two rows and its last two rows together."""
+    rows = table.rows
+    n = len(rows)
+    for i in (range(n - 1) if n <= whole_up_to + 1 else (0, 1, n - 2)):
+        keep_row_with_next(rows[i])
+    return table
 
 
 def repeat_header(row):
@@ -476,7 +609,215 @@ def page_numbers(doc, section=None, font: str = SONGTI, size: float = SIZE["四�
         add_run(p, " —", font, size)
 
 
+# ---------------------------------------------------------------------------- typing into an existing document
+# What a clerk's keystrokes do to the XML (used by the sample's simulated returns): text lands in
+# the paragraph next to a bookmark, Enter copies the paragraph formatting, Shift+Enter is a w:br.
+
+
+def bookmark_starts(doc) -> dict[str, object]:
+    """Bookmark name → its w:bookmarkStart element, in the body of a python-docx Document."""
+    return {el.get(qn("w:name")): el for el in doc.element.body.iter(qn("w:bookmarkStart")) if el.get(qn("w:name"))}
+
+
+def paragraph_of(el):
+    """The w:p holding element ``el`` (e.g. a bookmark); ValueError outside any paragraph."""
+    p = el.getparent()
+    while p is not None and p.tag != qn("w:p"):
+        p = p.getparent()
+    if p is None:
+        raise ValueError("bookmark outside a paragraph")
+    return p
+
+
+def p_text(p) -> str:
+    """The text of the runs of a w:p element."""
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _typed_run_props(p):
+    """The formatting a newly typed run gets: the paragraph mark's, else the first run's."""
+    ppr = p.find(qn("w:pPr"))
+    mark = ppr.find(qn("w:rPr")) if ppr is not None else None
+    if mark is None:
+        r = p.find(qn("w:r"))
+        mark = r.find(qn("w:rPr")) if r is not None else None
+    if mark is None:
+        return None
+    rpr = copy.deepcopy(mark)
+    rpr.tag = qn("w:rPr")
+    return rpr
+
+
+def _set_rpr_size(rpr, pt: float):
+    """Font size of a run's properties; w:sz where the schema wants it, w:szCs right after."""
+    sz = rpr.get_or_add_sz()
+    sz.set(qn("w:val"), str(int(round(pt * 2))))
+    cs = rpr.find(qn("w:szCs"))
+    if cs is None:
+        cs = rpr.makeelement(qn("w:szCs"), {})
+        sz.addnext(cs)
+    cs.set(qn("w:val"), str(int(round(pt * 2))))
+
+
+def type_text_into(p, text: str, pt: float | None = None):
+    """Text typed at the end of w:p ``p``, formatted as typing there would be (optionally at ``pt``)."""
+    r = p.makeelement(qn("w:r"), {})
+    rpr = _typed_run_props(p)
+    if rpr is None and pt:
+        rpr = r.makeelement(qn("w:rPr"), {})
+    if rpr is not None:
+        if pt:
+            _set_rpr_size(rpr, pt)
+        r.append(rpr)
+    t = r.makeelement(qn("w:t"), {})
+    t.text = text
+    if text != text.strip():
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    r.append(t)
+    p.append(r)
+    return r
+
+
+def type_line_break(p):
+    """Shift+Enter at the end of w:p ``p``."""
+    r = p.makeelement(qn("w:r"), {})
+    rpr = _typed_run_props(p)
+    if rpr is not None:
+        r.append(rpr)
+    r.append(r.makeelement(qn("w:br"), {}))
+    p.append(r)
+
+
+def type_enter(p):
+    """Enter at the end of w:p ``p``: a new empty paragraph after it with the same paragraph formatting."""
+    new = p.makeelement(qn("w:p"), {})
+    ppr = p.find(qn("w:pPr"))
+    if ppr is not None:
+        new.append(copy.deepcopy(ppr))
+    p.addnext(new)
+    return new
+
+
+def p_first_line_indent(p, chars: int = 2, size: float = 12):
+    """Format → Paragraph → first-line indent on a w:p element (python-docx keeps the schema order)."""
+    _indent_el(p, chars, None, None, size)
+
+
+def delete_runs(p):
+    """Select the paragraph's text and delete it: runs go, bookmarks and pPr stay."""
+    for r in list(p.findall(qn("w:r"))):
+        p.remove(r)
+
+
 # ---------------------------------------------------------------------------- package
+
+CUSTOM_PROPS_PART = "docProps/custom.xml"
+CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+PAGE_BREAK_RUN_XML = '<w:r><w:br w:type="page"/></w:r>'
+
+
+def custom_properties_xml(props: dict[str, str]) -> bytes:
+    """The ``docProps/custom.xml`` part holding ``props`` as text properties."""
+    body = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(str(value))}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props.items(), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">'
+        f"{body}</Properties>"
+    ).encode("utf-8")
+
+
+def _package(docx: bytes | str | Path) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(docx) if isinstance(docx, (bytes, bytearray)) else docx)
+
+
+def read_custom_properties(docx: bytes | str | Path) -> dict[str, str]:
+    """The text custom properties of a package we wrote or issued ({} when it has none or is not a zip).
+
+    Only for our own files: returned files go through the docx reader, which guards sizes and errors.
+    """
+    try:
+        with _package(docx) as zf:
+            root = etree.fromstring(zf.read(CUSTOM_PROPS_PART))
+    except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError):
+        return {}
+    return {p.get("name"): "".join(p.itertext()) for p in root.findall(f"{{{_CUSTOM_NS}}}property") if p.get("name")}
+
+
+def bookmark_names(docx: bytes | str | Path) -> set[str]:
+    """Names of all bookmarks in word/document.xml of a package."""
+    with _package(docx) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    return {el.get(qn("w:name")) for el in root.iter(qn("w:bookmarkStart")) if el.get(qn("w:name"))}
+
+
+def split_body(document_xml: str) -> tuple[str, str, str]:
+    """document.xml cut into (up to and including ``<w:body>``, the block content, final w:sectPr and closing tags)."""
+    start = document_xml.index("<w:body>") + len("<w:body>")
+    end = document_xml.rindex("<w:sectPr")
+    return document_xml[:start], document_xml[start:end], document_xml[end:]
+
+
+def unwrap_run(document_xml: str, token: str) -> str:
+    """document.xml with each run (w:r) holding ``token`` replaced by the bare token, ready for a splice."""
+    return re.sub(r"<w:r>(?:(?!</w:r>).)*?" + re.escape(token) + r"(?:(?!</w:r>).)*?</w:r>", token, document_xml,
+                  flags=re.S)
+
+
+def slim_package(data: bytes, drop: tuple[str, ...]) -> dict[str, bytes]:
+    """The parts of a package except those whose names start with ``drop``, styles cut to those in use.
+
+    Content types and relationships of the dropped parts go too.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    parts = {n: src.read(n) for n in src.namelist() if not n.startswith(drop)}
+    dropped = {n for n in src.namelist() if n.startswith(drop)}
+    parts["[Content_Types].xml"] = _without(parts["[Content_Types].xml"], "Override", "PartName",
+                                            lambda v: v.lstrip("/") in dropped)
+    for rels, base in (("_rels/.rels", ""), ("word/_rels/document.xml.rels", "word")):
+        parts[rels] = _without(parts[rels], "Relationship", "Target",
+                               lambda v, b=base: posixpath.normpath(posixpath.join(b, v)).lstrip("/") in dropped)
+    parts["word/styles.xml"] = used_styles(parts["word/styles.xml"], parts["word/document.xml"])
+    return parts
+
+
+def _without(xml: bytes, tag: str, attr: str, drop) -> bytes:
+    """``xml`` without the ``tag`` children whose ``attr`` satisfies ``drop``."""
+    root = etree.fromstring(xml)
+    for el in list(root):
+        if etree.QName(el).localname == tag and drop(el.get(attr, "")):
+            root.remove(el)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def used_styles(styles_xml: bytes, document_xml: bytes) -> bytes:
+    """styles.xml cut to the default styles, those document.xml uses and what they are based on."""
+    root = etree.fromstring(styles_xml)
+    used = set(re.findall(rb'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', document_xml))
+    used = {u.decode() for u in used}
+    by_id = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
+    keep = {sid for sid, s in by_id.items() if s.get(qn("w:default")) == "1"} | (used & set(by_id))
+    todo = list(keep)
+    while todo:  # follow basedOn chains
+        based = by_id[todo.pop()].find(qn("w:basedOn"))
+        if based is not None and based.get(qn("w:val")) in by_id and based.get(qn("w:val")) not in keep:
+            keep.add(based.get(qn("w:val")))
+            todo.append(based.get(qn("w:val")))
+    for sid, s in by_id.items():
+        if sid not in keep:
+            root.remove(s)
+    latent = root.find(qn("w:latentStyles"))
+    if latent is not None:
+        root.remove(latent)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
 
 
 def set_custom_properties(docx: bytes | str | Path, props: dict[str, str]) -> bytes:

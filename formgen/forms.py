@@ -32,6 +32,8 @@ class FieldSpec(BaseModel):
     position: Literal["right", "below", "line"] = "right"
     # A soft length target (characters) that yields a warning, e.g. 主要事迹 ~500.
     target_chars: int | None = None
+    # A hard limit (characters), e.g. 专项报告“一般不超过2000字”: over it is a problem, not a warning.
+    max_chars: int | None = None
 
     @property
     def all_labels(self) -> list[str]:
@@ -65,6 +67,9 @@ class FormSpec(BaseModel):
     # Which candidate/post the sheet belongs to ("candidate", "post", None).
     subject: Literal["candidate", "post", "unit"] | None = None
     attachment_no: int | None = None  # 附件N in the notice
+    # A free-text document rather than a table (seed 001: 自查报告): recognised by title_keywords
+    # in its first lines; its whole text becomes the field ``text``.
+    free_text: bool = False
     template: str | None = None  # file name in templates/
 
     def field(self, key: str) -> FieldSpec:

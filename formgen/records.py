@@ -57,3 +57,27 @@ class TallyRow:
     source_kind: str  # "ballot" | "survey" | "tally_sheet"
     source: str  # where it came from: file + page, or workbook + sheet + cell
     period: str = ""  # "" for the whole campaign, or "2024Q3", "2024-07", "2024"
+
+
+@dataclass
+class EventRow:
+    """One finding about one subject: a row of an event log (台账) or a cell of a scorer workbook.
+
+    Example: a patrol on 2024-07-12 found one case under 强化内部管理 →
+    ``EventRow("2024Q3", "区发改局", "落实内部管理、规范行政行为", "上班迟到、早退、中途离岗（每起）", 1,
+    date=date(2024, 7, 12), reason="7月巡查：1人上班时间离岗", recorded_by="巡查组 刘明",
+    source="台账.xlsx 工作表“台账” 第5行")``. ``item`` empty and ``rule`` a year adjustment's
+    label (被评为最不满意科室) for year-level adjustments.
+    """
+
+    period: str  # "2024Q3", "2024-07", "2024"
+    subject: str  # the unit / department
+    item: str  # rubric item name ("" for a year adjustment)
+    rule: str  # rule key (label) within the item, or the year adjustment's label
+    value: object  # count, rate, points within a range, level, or 1 for "yes"
+    date: object = None  # datetime.date of the finding
+    reason: str = ""  # 扣分原因 as recorded
+    evidence: str = ""  # 佐证材料
+    recorded_by: str = ""  # 记录人 / scorer
+    source: str = ""  # workbook + sheet + row/cell
+    source_kind: str = "event_log"  # "event_log" | "scorer"

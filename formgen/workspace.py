@@ -17,6 +17,7 @@ from pathlib import Path
 from formgen.campaign.load import load_campaign, load_units
 from formgen.campaign.model import Campaign, Unit
 from formgen.errors import WorkspaceError
+from formgen.forms import FormSpec, builtin_forms
 
 CAMPAIGN_FILE = "campaign.yaml"
 LEDGER_FILE = "ledger.sqlite"
@@ -91,3 +92,13 @@ class Workspace:
         from formgen.ledger import Ledger
 
         return Ledger(self.ledger_path)
+
+
+def forms_at(root: Path) -> list[FormSpec]:
+    """The form types ``formgen extract`` reads with: the campaign's when ``root`` is a workspace,
+    else the built-in ones."""
+    if (Path(root) / CAMPAIGN_FILE).exists():
+        specs = Workspace.open(root).campaign.form_specs()
+        if specs:
+            return specs
+    return builtin_forms()

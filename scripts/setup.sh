@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v antiword >/dev/null 2>&1 || need_apt+=(antiword)  # second reader for .doc tables LibreOffice loses
+command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)  # IMAP server the mail tests start (not as a service)
 fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || need_apt+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "AR PL UKai" || need_apt+=(fonts-arphic-ukai)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -18,6 +20,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+    # The mail tests start their own Dovecot in a temporary directory; the system service the
+    # package just enabled is not needed (one that was there before is left alone).
+    if [[ " ${need_apt[*]} " == *" dovecot-imapd "* ]] && command -v systemctl >/dev/null 2>&1; then
+      $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || true
+    fi
   else
     echo "!! 无 root 权限，未能安装：${need_apt[*]}（PDF 生成和 .doc 读取将不可用）"
   fi

@@ -5,7 +5,7 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
-from formgen.anchors import CUSTOM_PROPS_CT, CUSTOM_PROPS_REL, custom_properties_xml
+from formgen.docxkit import CUSTOM_PROPS_CT, CUSTOM_PROPS_REL, custom_properties_xml
 from formgen.intake.result import SourceFile
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -82,8 +82,8 @@ def test_yaml_syntax_error_gives_line(tmp_path):
 def test_every_rule_type_of_the_five_campaigns_is_expressible():
     """A rubric using each rule type the seeds need validates."""
     rules = [
-        {"type": "judged"},
         {"type": "case_deduction", "points": 0.5, "cap": 2},
+        {"type": "range_deduction", "min": 2, "max": 5},
         {"type": "fixed_deduction", "points": 2},
         {"type": "case_bonus", "points": 2, "cap": 10},
         {"type": "threshold_penalty", "threshold": 90, "step": 10, "points": 2},
@@ -97,11 +97,16 @@ def test_every_rule_type_of_the_five_campaigns_is_expressible():
     ]
     from formgen.campaign.model import Rubric
 
-    r = Rubric.model_validate({"total": 100, "items": [{"name": "x", "max": 100, "rules": rules}],
+    r = Rubric.model_validate({"total": 100, "items": [{"name": "x", "max": 90, "rules": rules},
+                                                       {"name": "y", "max": 10, "rules": [{"type": "judged"}]}],
                                "aggregation": {"method": "weighted_groups",
                                                "groups": [{"name": "班子成员", "weight": 0.5},
                                                           {"name": "干部职工", "weight": 0.5}]}})
-    assert [type(x).__name__ for x in r.items[0].rules][:3] == ["Judged", "CaseDeduction", "FixedDeduction"]
+    assert [type(x).__name__ for x in r.items[0].rules][:3] == ["CaseDeduction", "RangeDeduction", "FixedDeduction"]
+    # a judge's number inside a deduction item would silently become its starting score: refused
+    with pytest.raises(Exception, match="judged"):
+        Rubric.model_validate({"total": 100, "items": [{"name": "x", "max": 100, "rules": [
+            {"type": "judged"}, {"type": "case_deduction", "points": 1}]}]})
     with pytest.raises(Exception):
         Rubric.model_validate({"total": 100, "items": [{"name": "x", "max": 100}],
                                "aggregation": {"method": "weighted_groups",

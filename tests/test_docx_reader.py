@@ -1,5 +1,4 @@
 import io
-import time
 import zipfile
 
 import pytest
@@ -105,14 +104,13 @@ def test_xxe_is_refused_and_not_expanded(tmp_path):
     assert "TOPSECRET" not in str(e.value)
 
 
-def test_billion_laughs_refused_quickly():
+def test_billion_laughs_refused():
     ents = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{"&a%d;" % (i - 1) * 10}">' for i in range(1, 10))
     xml = (f'<?xml version="1.0"?><!DOCTYPE d [{ents}]><w:document xmlns:w="{W_NS}"><w:body><w:p><w:r>'
            f"<w:t>&a9;</w:t></w:r></w:p></w:body></w:document>")
-    t0 = time.monotonic()
-    with pytest.raises(InputFileError):
+    with pytest.raises(InputFileError) as e:  # refused for its DTD: the entities are never expanded
         read_docx(source(docx_bytes("", document_xml=xml.encode())))
-    assert time.monotonic() - t0 < 2
+    assert e.value.kind == "unsafe"
 
 
 def test_zip_bomb_refused_before_inflating():
@@ -126,11 +124,9 @@ def test_zip_bomb_refused_before_inflating():
                 fh.write(chunk)
     data = buf.getvalue()
     assert len(data) < 2 * 1024 * 1024
-    t0 = time.monotonic()
     with pytest.raises(InputFileError) as e:
         read_docx(source(data))
     assert e.value.kind == "too_large"
-    assert time.monotonic() - t0 < 2
 
 
 def test_not_a_word_package():

@@ -12,8 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from formgen import anchors as A
-from formgen.campaign.init import init_workspace
-from formgen.campaign.load import write_units
 from formgen.campaign.model import Unit
 from formgen.cli import cli
 from formgen.errors import ConfigError
@@ -21,19 +19,17 @@ from formgen.intake.readers.docx_reader import read_docx
 from formgen.intake.result import SourceFile
 from formgen.issue.render import issue_forms, render_naive, safe_filename
 from formgen.issue.templates import NOTICE_TEMPLATE, README_NAME, template_name, write_templates
-from formgen.workspace import Workspace
+from conftest import copy_workspace
 
 SPECIAL = ["A&B“联合”办", "<市>审批中心", "=SUM(A1)"]
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory):
+def issued(tmp_path_factory, _preset_trees):
     """A workspace with two ordinary and three awkward unit names, issued once."""
-    root = tmp_path_factory.mktemp("issue") / "ws"
-    ws = init_workspace(root, "ruian-2014")
-    write_units(root / ws.campaign.units_file, [Unit(name=n) for n in ["东山街道", "市民政局", *SPECIAL]])
-    ws = Workspace.open(root)
+    ws = copy_workspace(_preset_trees("ruian-2014"), tmp_path_factory.mktemp("issue") / "ws",
+                        [Unit(name=n) for n in ["东山街道", "市民政局", *SPECIAL]])
     return ws, issue_forms(ws)
 
 
@@ -155,7 +151,7 @@ def test_safe_filename():
     assert safe_filename('a/b\\c:d*e?f"g<h>i|j') == "a_b_c_d_e_f_g_h_i_j"
     assert safe_filename("CON") == "_CON"
     assert safe_filename("单位. ") == "单位"
-    assert safe_filename("") == "_"
+    assert safe_filename("") == "未命名"
 
 
 def test_unknown_unit_is_a_clear_error(issued):
@@ -164,15 +160,15 @@ def test_unknown_unit_is_a_clear_error(issued):
         issue_forms(ws, ["不存在的单位"])
 
 
-def test_broken_template_is_a_clear_error(tmp_path):
-    ws = init_workspace(tmp_path / "ws", "ruian-2014")
+def test_broken_template_is_a_clear_error(workspace):
+    ws = workspace
     (ws.templates_dir / NOTICE_TEMPLATE).write_bytes(b"not a zip")
     with pytest.raises(ConfigError, match="通知.docx"):
         issue_forms(ws, ["东山街道"])
 
 
-def test_template_that_lost_a_value_cell_warns(tmp_path):
-    ws = init_workspace(tmp_path / "ws", "ruian-2014")
+def test_template_that_lost_a_value_cell_warns(workspace):
+    ws = workspace
     path = ws.templates_dir / "附件4_勤廉标兵候选人申报表.docx"
     src = zipfile.ZipFile(path)
     parts = {i: src.read(i) for i in src.namelist()}

@@ -4,21 +4,18 @@ Built from hand-made ExtractResults: no file is read here (tests/test_collect.py
 """
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 
 import pytest
 
-from formgen.campaign.load import write_units
-from formgen.campaign.presets import preset_dir, preset_units
+from formgen.campaign.presets import preset_units
 from formgen.intake.result import ExtractResult, ValueSource
-from formgen.intake.unit_match import UnitMatcher
+from formgen.collect.unit_match import UnitMatcher
 from formgen.ledger import Ledger
 from formgen.ledger.files import all_receipts, blob_bytes, record_receipt, store_blob
 from formgen.ledger.forms import (all_forms, effective_forms, list_problems, record_form, refresh_superseding,
                                   set_correction)
 from formgen.ledger.views import nominees
-from formgen.workspace import Workspace
 
 
 @pytest.fixture
@@ -28,12 +25,8 @@ def ledger(tmp_path):
 
 
 @pytest.fixture
-def ws(tmp_path):
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copyfile(preset_dir("ruian-2014") / "campaign.yaml", root / "campaign.yaml")
-    write_units(root / "units.xlsx", preset_units("ruian-2014"))
-    return Workspace.open(root)
+def ws(workspace):
+    return workspace
 
 
 def _application(name="张晓明", birth="1982-07", unit_title="东山街道办事处主任", education="本科") -> ExtractResult:

@@ -13,8 +13,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from formgen.campaign.load import write_units
-from formgen.campaign.presets import preset_dir, preset_units
 from formgen.ledger.judging import judge_reads, load_judge_scores, save_judge_read
 from formgen.records import Nominee
 from formgen.scoring.panel import ANCHOR_SHEET, FIRST_ROW, read_panel, read_panel_files, write_panel
@@ -25,10 +23,8 @@ PERSON_ITEMS = ["政治坚定", "作风优良", "爱岗敬业", "廉洁自律", 
 
 
 @pytest.fixture()
-def ws(tmp_path) -> Workspace:
-    shutil.copyfile(preset_dir("ruian-2014") / "campaign.yaml", tmp_path / "campaign.yaml")
-    write_units(tmp_path / "units.xlsx", preset_units("ruian-2014"))
-    return Workspace(tmp_path)
+def ws(workspace) -> Workspace:
+    return workspace
 
 
 def _nominees() -> dict[str, list[Nominee]]:
@@ -251,11 +247,11 @@ def test_survives_libreoffice_resave(ws, tmp_path):
     assert problems == [] and _scores(scores) == EXPECTED
 
 
-def test_cli_panel_read_score(ws, monkeypatch):
-    import formgen.ledger.views as views
+def test_cli_panel_read_score(collected_copy):
+    """The nominees collected from tests/data/returns: panel → one judge fills part → read → score."""
     from formgen.cli import cli
 
-    monkeypatch.setattr(views, "nominees", lambda ledger, campaign, units: _nominees())
+    ws = collected_copy
     runner = CliRunner()
     result = runner.invoke(cli, ["-C", str(ws.root), "panel"])
     assert result.exit_code == 1 and "没有指定评委" in result.output
@@ -263,10 +259,15 @@ def test_cli_panel_read_score(ws, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "已为 2 位评委生成评分表" in result.output
     returned = ws.root / "out" / "panel" / "returned"
-    _fill(ws.root / "out" / "panel" / "评委_张三.xlsx", FILLED, save_as=returned / "张三.xlsx")
+    post = "东山街道便民服务中心综合受理窗口"
+    _fill(ws.root / "out" / "panel" / "评委_张三.xlsx",
+          {"十大效能示范岗": {post: {"组织宣传": 8.5, "硬件设施": 14, "管理制度": 13, "工作作风": 15, "依法行政": 24,
+                                "服务质量": 18}},
+           "勤廉标兵": {"郑丽娜": {"廉洁自律": "17.5"}}}, save_as=returned / "张三.xlsx")
     result = runner.invoke(cli, ["-C", str(ws.root), "panel", "--read"])
     assert result.exit_code == 0, result.output
-    assert "已读入 张三.xlsx：评委张三，填写 11/33 项" in result.output
+    # 2 posts × 6 + 2 candidates × 5 items (市地方税务局 sent a score sheet but no nomination)
+    assert "已读入 张三.xlsx：评委张三，填写 7/22 项" in result.output
     result = runner.invoke(cli, ["-C", str(ws.root), "score"])
     assert result.exit_code == 0, result.output
     assert "评选结果已写入 out/score/评选结果.xlsx" in result.output
@@ -274,11 +275,9 @@ def test_cli_panel_read_score(ws, monkeypatch):
     assert book.sheetnames == ["十大效能示范岗", "勤廉标兵", "评分明细"]
     sheet = book["十大效能示范岗"]
     assert [c.value for c in sheet[3]][:4] == ["名次", "推荐单位", "岗位名称", "类别"]
-    first = [c.value for c in sheet[4]]
-    assert first[0] == 1 and first[2] == "便民服务中心窗口" and first[10] == 92.5  # 8.5+14+13+15+24+18
-    names = [sheet.cell(r, 3).value for r in range(4, 7)]
-    assert "=HYPERLINK(\"http://x\")" in names
-    assert all(sheet.cell(r, 3).data_type == "s" for r in range(4, 7))
+    rows = {sheet.cell(r, 3).value: [c.value for c in sheet[r]] for r in range(4, 6)}
+    assert rows[post][10] == 92.5  # the judge's 8.5+14+13+15+24+18, not the unit's own 96.5
+    assert all(sheet.cell(r, 3).data_type == "s" for r in range(4, 6))
 
 
 def test_rating_levels_are_chosen_and_weighted_by_group(ws):

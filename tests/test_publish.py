@@ -206,13 +206,6 @@ def test_plaque_list(tmp_path):
     assert ws.cell(6, 5).value == "=1+1" and ws.cell(6, 5).data_type == "s"
 
 
-@pytest.fixture
-def workspace(tmp_path):
-    from formgen.campaign.init import init_workspace
-
-    return init_workspace(tmp_path / "ws", "ruian-2014")
-
-
 def test_publish_writes_everything_and_clears_old_certificates(workspace):
     stale = workspace.out_dir("publish") / "证书" / "旧名单-某单位.docx"
     stale.parent.mkdir(parents=True)
@@ -226,23 +219,30 @@ def test_publish_writes_everything_and_clears_old_certificates(workspace):
     assert [p.name for p in run.printable(paths)] == ["公示名单.docx", "表彰通报.docx", "授牌名单.docx", "证书_合并打印.docx"]
 
 
-def test_cli_publish(workspace, monkeypatch):
+def test_cli_publish(collected_copy):
+    """Publish what ``score`` stored for the nominees collected from tests/data/returns (self-assessed scores)."""
     from formgen.cli import cli
-    from formgen.cli import publish as cli_publish
 
-    monkeypatch.setattr(cli_publish, "_ranked_winners", lambda ws: sample().winners_by_award)
-    result = CliRunner().invoke(cli, ["-C", str(workspace.root), "publish", "--no-pdf", "--date", "2014-09-30"])
+    root = str(collected_copy.root)
+    scored = CliRunner().invoke(cli, ["-C", root, "score"])
+    assert scored.exit_code == 0, scored.output
+    result = CliRunner().invoke(cli, ["-C", root, "publish", "--no-pdf", "--date", "2014-09-30"])
     assert result.exit_code == 0, result.output
     assert "已生成 out/publish/公示名单.docx" in result.output
-    assert "out/publish/证书/（5 份证书，每人一个文件）" in result.output
-    assert "2014年9月30日至10月11日" in all_text(workspace.out / "publish" / "公示名单.docx")
+    assert "out/publish/证书/（2 份证书，每人一个文件）" in result.output  # 郑丽娜 and 陈素芬
+    text = all_text(collected_copy.out / "publish" / "公示名单.docx")
+    assert "2014年9月30日至10月11日" in text and "郑丽娜" in text and "陈素芬" in text
 
-    bad = CliRunner().invoke(cli, ["-C", str(workspace.root), "publish", "--no-pdf", "--date", "2014/9/30"])
+    bad = CliRunner().invoke(cli, ["-C", root, "publish", "--no-pdf", "--date", "2014/9/30"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output and "Traceback" not in bad.output
 
 
 def test_missing_libreoffice_is_one_chinese_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(run.shutil, "which", lambda name: None)
+    from formgen import soffice
+
+    monkeypatch.delenv("FORMGEN_SOFFICE", raising=False)
+    monkeypatch.setattr(soffice.shutil, "which", lambda name: None)
+    monkeypatch.setattr(soffice, "_MAC_SOFFICE", "/nonexistent/soffice")
     with pytest.raises(run.SofficeMissing, match="未安装 LibreOffice"):
         run.to_pdf([tmp_path / "x.docx"])
 

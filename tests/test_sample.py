@@ -138,7 +138,7 @@ def test_composed_deeds_read_differently_between_people():
 
 
 def test_short_deeds_are_about_800_characters_and_flagged_by_the_length_check():
-    from formgen.intake.checks import DEEDS_MIN_SHARE
+    from formgen.collect.checks import DEEDS_MIN_SHARE
 
     for unit, d in load_people().items():
         doc = deeds_mod.compose(unit, d, short=True)
@@ -171,7 +171,7 @@ def test_plans_send_the_deeds_document_from_most_units():
 def returned(tmp_path_factory):
     if not (_have("formgen.issue.render") and _have("formgen.intake.extract")):
         pytest.skip("issue stage or intake not built")
-    from formgen.campaign.init import init_workspace
+    from formgen.issue.init import init_workspace
     from formgen.issue.render import issue_forms
     from formgen.sample.fill import write_returns
 
@@ -342,7 +342,7 @@ def test_deeds_documents_travel_as_planned(returned):
 
 @pytest.fixture(scope="module")
 def collected(returned):
-    from formgen.intake.collect import collect
+    from formgen.collect.collect import collect
 
     ws, files = returned
     collect(ws)
@@ -375,18 +375,13 @@ def test_collect_links_every_deeds_document_to_its_candidate(collected):
     assert missing == forgot
 
 
-def _one_unit_returns(tmp_path, unit: str, email: str):
+def _one_unit_returns(new_workspace, unit: str, email: str):
     """A workspace listing only ``unit``, its blanks issued, and what the sample has it send back."""
-    from formgen.campaign.init import init_workspace
-    from formgen.campaign.load import write_units
     from formgen.campaign.model import Unit
     from formgen.issue.render import issue_forms
     from formgen.sample.fill import write_returns
-    from formgen.workspace import Workspace
 
-    ws = init_workspace(tmp_path / "ws", "ruian-2014")
-    write_units(tmp_path / "ws" / ws.campaign.units_file, [Unit(name=unit, email=email)])
-    ws = Workspace.open(tmp_path / "ws")
+    ws = new_workspace(units=[Unit(name=unit, email=email)])
     issue_forms(ws)
     return ws, write_returns(ws, use_soffice=True)
 
@@ -395,10 +390,10 @@ def _one_unit_returns(tmp_path, unit: str, email: str):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
 @needs_issue
 @needs_extract
-def test_pdf_return_has_a_text_layer(tmp_path):
+def test_pdf_return_has_a_text_layer(new_workspace):
     from formgen.intake.extract import extract_path
 
-    ws, files = _one_unit_returns(tmp_path, "市财政局", "caizheng@example.cn")
+    ws, files = _one_unit_returns(new_workspace, "市财政局", "caizheng@example.cn")
     [pdf] = [f for f in files if f.how == "pdf"]
     assert pdf.path.suffix == ".pdf" and pdf.path.read_bytes().startswith(b"%PDF")
     [r] = extract_path(pdf.path, ws.campaign.form_specs())
@@ -410,10 +405,10 @@ def test_pdf_return_has_a_text_layer(tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
 @needs_issue
 @needs_extract
-def test_deeds_sent_as_pdf_read_back_as_deeds(tmp_path):
+def test_deeds_sent_as_pdf_read_back_as_deeds(new_workspace):
     from formgen.intake.extract import extract_path
 
-    ws, files = _one_unit_returns(tmp_path, "市国土资源局", "guotu@example.cn")
+    ws, files = _one_unit_returns(new_workspace, "市国土资源局", "guotu@example.cn")
     [f] = [f for f in files if f.deeds]
     assert f.path.name == "钱慧同志详细事迹材料.pdf" and f.deeds[0].fmt == "pdf"
     [r] = extract_path(f.path, ws.campaign.form_specs())
@@ -425,13 +420,12 @@ def test_deeds_sent_as_pdf_read_back_as_deeds(tmp_path):
 
 
 @needs_panel
-def test_judges_fill_panel_within_bounds(tmp_path):
-    from formgen.campaign.init import init_workspace
+def test_judges_fill_panel_within_bounds(workspace, tmp_path):
     from formgen.sample.judges import fill_panel
     from formgen.records import Nominee
     from formgen.scoring.panel import read_panel, write_panel
 
-    ws = init_workspace(tmp_path / "ws", "ruian-2014")
+    ws = workspace
     nominees = {"post": [], "person": []}
     for unit, d in load_people().items():
         for award_id, part, name in (("post", d["post"], d["post"]["post"]), ("person", d["candidate"],

@@ -43,6 +43,13 @@ _EXPECTED = {
 }
 
 
+def _path_parts(path: str) -> list:
+    """'awards[0].quota.total' -> ['awards', 0, 'quota', 'total']."""
+    import re
+
+    return [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+
+
 def _loc(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
@@ -63,6 +70,16 @@ def describe_validation_error(file_name: str, err: ValidationError) -> str:
     if first["type"] == "value_error":
         msg = str(first.get("ctx", {}).get("error", first["msg"]))
         expected = msg.removeprefix("Value error, ")
+        if expected.startswith("@") and "：" in expected:  # a cross-reference check names its own key path
+            where, expected = expected[1:].split("：", 1)
+            loc = tuple(loc) + tuple(_path_parts(where))
+    elif first["type"] == "union_tag_invalid":
+        tags = str(first.get("ctx", {}).get("expected_tags", "")).replace("'", "")
+        expected += f"：“{first.get('ctx', {}).get('tag', '')}”（可选：{tags}）"
+    elif first["type"] in ("greater_than_equal", "less_than_equal"):
+        bound = first.get("ctx", {}).get("ge" if first["type"] == "greater_than_equal" else "le")
+        if bound is not None:
+            expected = f"应不{'小' if first['type'] == 'greater_than_equal' else '大'}于 {bound}"
     elif first["type"] == "literal_error":
         expected += f"（可选：{first.get('ctx', {}).get('expected', '')}）"
     got = first.get("input")
@@ -74,7 +91,30 @@ def describe_validation_error(file_name: str, err: ValidationError) -> str:
 
 
 _RULE_TAGS = {"judged", "case_deduction", "fixed_deduction", "case_bonus", "threshold_penalty", "bonus_tiers",
-              "honor_levels", "counted_bonus", "rating_levels", "proportional"}
+              "honor_levels", "counted_bonus", "rating_levels", "proportional",
+              "range_deduction"}
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, line: int, first: int):
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.line, self.first = key, line, first
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """safe_load that refuses a key written twice in one mapping (YAML keeps the last one silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise _DuplicateKey(key, key_node.start_mark.line + 1, seen[key])
+            except TypeError:  # an unhashable key: the constructor below says so
+                continue
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
 
 
 def load_campaign(path: Path) -> Campaign:
@@ -82,10 +122,18 @@ def load_campaign(path: Path) -> Campaign:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"找不到活动配置文件 {path}；请先运行 formgen init 创建工作目录") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} 是一个文件夹，不是活动配置文件；请把这个文件夹改名或移走，"
+                          "再放入 campaign.yaml（或运行 formgen init 重新创建工作目录）") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path.name}：不是 UTF-8 编码的文本文件，请用记事本“另存为 UTF-8”后重试") from None
+    except OSError as e:
+        raise ConfigError(f"无法读取活动配置文件 {path}（{e.strerror or e}）；请检查文件权限") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except _DuplicateKey as e:
+        raise ConfigError(f"{path.name}：第 {e.line} 行“{e.key}”与第 {e.first} 行重复（同一层级的设置项只能写一次），"
+                          "请删除或合并其中一处") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else ""
@@ -107,6 +155,8 @@ def load_units(path: Path) -> list[Unit]:
 
     if not path.exists():
         raise ConfigError(f"找不到单位名单 {path.name}；请按“单位名称、类别、联系人、邮箱”四列填写后放在工作目录中")
+    if path.is_dir():
+        raise ConfigError(f"{path} 是一个文件夹，不是单位名单；请把这个文件夹改名或移走，再放入单位名单 Excel 文件")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:
@@ -116,6 +166,7 @@ def load_units(path: Path) -> list[Unit]:
         rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
+    _refuse_uncached_formulas(path, rows)
     if not rows:
         raise ConfigError(f"{path.name}：表格是空的，第一行应为“单位名称、类别、联系人、邮箱”")
     header = [str(c).strip() if c is not None else "" for c in rows[0]]
@@ -145,6 +196,26 @@ def load_units(path: Path) -> list[Unit]:
     if not units:
         raise ConfigError(f"{path.name}：没有任何单位，请在第二行起逐行填写单位名称")
     return units
+
+
+def _refuse_uncached_formulas(path: Path, values: list[tuple]) -> None:
+    """A cell holding a formula whose result was never saved (written by a program, not Excel)
+    reads as empty: its row would vanish from the list without a word."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if not any(v is None for row in values for v in row):
+        return
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for r, row in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+            for c, formula in enumerate(row, start=1):
+                cached = values[r - 1][c - 1] if r <= len(values) and c <= len(values[r - 1]) else None
+                if cached is None and isinstance(formula, str) and formula.startswith("="):
+                    raise ConfigError(f"{path.name}：单元格 {get_column_letter(c)}{r} 是公式（{formula[:40]}），"
+                                      "但文件中没有保存它的计算结果；请用 Excel 或 WPS 打开后保存一次，或直接填写文字")
+    finally:
+        wb.close()
 
 
 def write_units(path: Path, units: list[Unit]) -> None:

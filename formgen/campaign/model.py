@@ -30,6 +30,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from formgen.campaign.periodic import Assessment
+from formgen.campaign.mail import MailSettings
 from formgen.forms import FormSpec
 
 
@@ -79,6 +81,11 @@ class Category(_Model):
 
 class _Rule(_Model):
     label: str = ""  # what the seed says, e.g. "没有确定专人负责"
+    # The nominee's form field that supplies this rule's input (seed 003: 办件量 typed into the
+    # application form); a missing value is listed as a problem, never taken as 0.
+    field: str | None = None
+    # The numbered line of the printed score sheet this rule belongs to (seed 002: "6").
+    clause: str | None = None
 
 
 class Judged(_Rule):
@@ -166,6 +173,26 @@ class RatingLevels(_Rule):
     scale: float | None = None  # the value that maps to the full item score (e.g. 100)
 
 
+class RangeDeduction(_Rule):
+    """A discretionary deduction within a range per finding (扣1–2分; 视情扣2–5分).
+
+    The scorer chooses the amount for each finding; each must lie in ``min..max``.
+    Example: ``{type: range_deduction, label: 随机暗访发现问题, min: 2, max: 5}`` with
+    findings [3, 2] deducts 5.
+    """
+
+    type: Literal["range_deduction"] = "range_deduction"
+    min: float
+    max: float
+    cap: float | None = None
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.min < 0 or self.max < self.min:
+            raise ValueError(f"range_deduction 的范围应为 0 ≤ min ≤ max，实际为 {self.min:g}–{self.max:g}")
+        return self
+
+
 class Proportional(_Rule):
     """Relative item: the best gets full marks, the others in proportion."""
 
@@ -175,7 +202,7 @@ class Proportional(_Rule):
 
 Rule = Annotated[
     Union[Judged, CaseDeduction, FixedDeduction, CaseBonus, ThresholdPenalty, BonusTiers, HonorLevels,
-          CountedBonus, RatingLevels, Proportional],
+          CountedBonus, RatingLevels, Proportional, RangeDeduction],
     Field(discriminator="type"),
 ]
 
@@ -194,6 +221,16 @@ class RubricItem(_Model):
     # This item's own way of combining raters, when it differs from the rubric's
     # (seed 004: 内部测评 weighs rater groups 50/50, 公开评议 is a plain mean).
     aggregation: "Aggregation | None" = None
+
+    @model_validator(mode="after")
+    def _judged_alone(self):
+        # A judge's number is the whole item's score; mixed with rule inputs it would silently
+        # become the starting score the other rules work from.
+        deducting = {"case_deduction", "fixed_deduction", "threshold_penalty", "range_deduction"}
+        if any(r.type == "judged" for r in self.rules) and any(r.type in deducting for r in self.rules):
+            raise ValueError(f"评分项“{self.name}”：judged（评委直接给本项打分）不能与扣分细则同列（否则评委分会成为扣分的起点）；"
+                             "评委在范围内酌情扣分请用 range_deduction，或把 judged 拆为单独的评分项")
+        return self
 
 
 class RaterGroup(_Model):
@@ -262,9 +299,26 @@ class Eligibility(_Model):
 
 
 class Quota(_Model):
-    total: int  # 10
-    per_category: dict[str, int] = Field(default_factory=dict)
-    recommend_up: int = 0  # 择优推荐到上级 (2)
+    total: int = Field(ge=0)  # 10
+    per_category: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    recommend_up: int = Field(0, ge=0)  # 择优推荐到上级 (2)
+
+
+class Grade(_Model):
+    """One honour of several given from one ranking (seed 003: 最美政务大厅 then 优秀政务大厅)."""
+
+    name: str  # 最美政务大厅
+    count: int  # how many places, taken in rank order after the grades before it
+
+
+class SharedQuota(_Model):
+    """One quota shared by several awards (seed 003: 三牛奖 90 a quarter across three awards)."""
+
+    name: str  # 三牛奖
+    awards: list[str]  # award ids
+    total: int  # 90
+    # How places are shared: by rank on the combined list, within each award's own quota.total.
+    order: Literal["total"] = "total"
 
 
 class Award(_Model):
@@ -275,7 +329,9 @@ class Award(_Model):
     honor: str  # 表彰授牌 / 授予荣誉称号
     nomination_form: str | None = None  # form type of the application / nomination
     score_form: str | None = None  # form type of the self-assessed score sheet
-    name_field: str  # field of the nomination form that names the subject ("post", "name")
+    name_field: str = "name"  # field of the nomination form that names the subject ("post", "name")
+    # "units": nothing is nominated, every unit of units.xlsx is assessed (seeds 002, 004).
+    subjects: Literal["nominated", "units"] = "nominated"
     per_unit: int = 1  # each unit recommends this many
     rubric: Rubric
     quota: Quota
@@ -284,6 +340,19 @@ class Award(_Model):
         default_factory=lambda: ["total", "judge_total", "items_in_order", "earlier_submission", "stroke_order"])
     certificate: bool = False  # a certificate per winner
     plaque: bool = False  # a plaque (授牌) per winner
+    # Unit categories the award (and its forms) applies to; empty: every unit (formgen.scoring.scope).
+    categories: list[str] = Field(default_factory=list)
+    # "category": ranked and selected within each unit category (seed 001); "all": one ranking.
+    rank_within: Literal["all", "category"] = "all"
+    # A different rubric for some unit categories (seed 001: 第四类 测评400 + 服务地方经济发展600).
+    category_rubrics: dict[str, Rubric] = Field(default_factory=dict)
+    # Several honours from one ranking, in rank order (seed 003: 最美8 + 优秀16 政务大厅).
+    grades: list[Grade] = Field(default_factory=list)
+    # Applying is voluntary (seed 003: 各类奖项申报): a unit that sends no application is not chased.
+    voluntary: bool = False
+    # Facts read from the nomination form's fields: fact name -> field key
+    # (monthly_average, service_years … feed eligibility; a missing one is a listed problem).
+    facts_from_fields: dict[str, str] = Field(default_factory=dict)
 
 
 class NoticeSection(_Model):
@@ -356,19 +425,39 @@ class Campaign(_Model):
     deeds_document_chars: int | None = None
     # 综合评定小组: the judges who get a scoring workbook (formgen panel); optional.
     judges: list[Judge] = Field(default_factory=list)
+    # The office mailbox formgen fetches returns from and sends from (formgen.campaign.mail); optional.
+    mail: MailSettings | None = None
+    # Assessment by periods from event logs, scorer workbooks and rating tallies (seeds 002, 004).
+    assessment: Assessment | None = None
+    # Quotas shared by several awards (三牛奖), see SharedQuota.
+    shared_quotas: list[SharedQuota] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self):
+        # "@path：message" puts the message at the key's full path (formgen.campaign.load).
         known = set(self.builtin_forms) | {f.type for f in self.forms}
-        for a in self.awards:
-            for ft in (a.nomination_form, a.score_form):
+        for n, a in enumerate(self.awards):
+            for key in ("nomination_form", "score_form"):
+                ft = getattr(a, key)
                 if ft and ft not in known:
-                    raise ValueError(f"奖项“{a.name}”引用了未定义的表格类型 {ft}")
+                    raise ValueError(f"@awards[{n}].{key}：奖项“{a.name}”引用了未定义的表格类型 {ft}"
+                                     f"（可选：{'、'.join(sorted(known)) or '无'}）")
         cats = {c.name for c in self.categories}
-        for a in self.awards:
-            for c in a.quota.per_category:
-                if c not in cats:
-                    raise ValueError(f"奖项“{a.name}”的名额按类别分配，但类别“{c}”未在 categories 中定义")
+        valid = f"（categories 中定义的类别：{'、'.join(c.name for c in self.categories) or '无'}）"
+        for n, a in enumerate(self.awards):
+            for key, names in (("quota.per_category", a.quota.per_category), ("categories", a.categories),
+                               ("category_rubrics", a.category_rubrics)):
+                for c in names:
+                    if c not in cats:
+                        raise ValueError(f"@awards[{n}].{key}.{c}：奖项“{a.name}”引用的类别“{c}”未在 categories 中定义{valid}")
+        if self.assessment is not None:
+            self.assessment.check(self)  # its references to awards, items and rules
+        ids = [a.id for a in self.awards]
+        for n, q in enumerate(self.shared_quotas):
+            for m, aid in enumerate(q.awards):
+                if aid not in ids:
+                    raise ValueError(f"@shared_quotas[{n}].awards[{m}]：共用名额“{q.name}”引用的奖项 {aid} 不存在"
+                                     f"（可选：{'、'.join(ids)}）")
         return self
 
     def form_specs(self) -> list[FormSpec]:

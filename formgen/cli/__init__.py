@@ -64,20 +64,44 @@ def workdir(ctx: click.Context) -> Path:
     return ctx.find_root().obj["workdir"]
 
 
-def _register() -> None:
-    # Imported for their side effect of adding commands to ``cli``.
-    import importlib
+# Helpers every command module uses -------------------------------------------------------------
 
-    for name in ("workspace", "issue", "intake", "collect", "scoring", "publish", "demo"):
-        try:
-            importlib.import_module(f"formgen.cli.{name}")
-        except ModuleNotFoundError as e:  # a stage not built yet
-            if e.name != f"formgen.cli.{name}":
-                raise
+def open_workspace(ctx: click.Context):
+    """The workspace of the ``-C`` directory (or the current one); one Chinese line when there is none."""
+    from formgen.workspace import Workspace
+
+    return Workspace.open(workdir(ctx))
+
+
+def given_path(ctx: click.Context, path: Path) -> Path:
+    """A path the user typed, taken relative to the ``-C`` directory (as git does)."""
+    return path if path.is_absolute() else workdir(ctx) / path
+
+
+def console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def esc(text) -> str:
+    """User text (names, units, file names) shown literally, never as rich markup."""
+    from rich.markup import escape
+
+    return escape(str(text) if text is not None else "")
+
+
+def rel(ws, path: Path) -> str:
+    """``path`` relative to the workspace when inside it, for messages."""
+    try:
+        return str(Path(path).resolve().relative_to(ws.root))
+    except ValueError:
+        return str(path)
 
 
 def main() -> None:
     cli(prog_name="formgen")
 
 
-_register()
+# Imported for their side effect of adding commands to ``cli`` (they import ``cli`` from here).
+from formgen.cli import ballots, check, collect, demo, intake, issue, mail, periods, publish, publish_category, scorers, scoring, workspace  # noqa: E402,F401

@@ -7,24 +7,12 @@ from pathlib import Path
 
 import click
 
-from formgen.cli import cli, workdir
-from formgen.forms import BUILTIN_FORMS, FormSpec, builtin_forms
+from formgen.cli import cli, given_path, workdir
+from formgen.forms import BUILTIN_FORMS, FormSpec
 from formgen.intake.result import ExtractResult
 
 FORM_NAMES = {f.type: f.title for f in BUILTIN_FORMS.values()}
 METHOD_NAMES = {"tagged": "表格锚点", "labels": "按栏目名称识别", "pdf-text": "PDF 文字层", "ocr": "文字识别（OCR）"}
-
-
-def workspace_forms(ctx: click.Context) -> list[FormSpec]:
-    """The campaign's form types when run in a workspace, else the built-in ones."""
-    root = workdir(ctx)
-    if (root / "campaign.yaml").exists():
-        from formgen.workspace import Workspace
-
-        specs = Workspace.open(root).campaign.form_specs()
-        if specs:
-            return specs
-    return builtin_forms()
 
 
 def _write_json(obj) -> None:
@@ -82,9 +70,12 @@ def _show(results: list[ExtractResult], forms: list[FormSpec]) -> None:
 def extract_cmd(ctx: click.Context, file: Path, as_json: bool):
     """读取一个报送文件（docx/doc/pdf/扫描件/zip/邮件），输出识别出的表格内容。"""
     from formgen.intake.extract import extract_path
+    from formgen.workspace import forms_at
 
-    forms = workspace_forms(ctx)
-    results = extract_path(file, forms)
+    forms = forms_at(workdir(ctx))
+    results = extract_path(given_path(ctx, file), forms)  # a relative path is in the -C directory, as with git
+    for r in results:
+        r.file = str(file)  # reported as the user typed it
     container = any(r.source is not None for r in results) or len(results) != 1
     if as_json:
         if container:
@@ -93,3 +84,7 @@ def extract_cmd(ctx: click.Context, file: Path, as_json: bool):
             _write_json(results[0].to_json())
     else:
         _show(results, forms)
+    if container and results and all(r.error_kind for r in results):
+        # nothing in the container could be read: the same exit status as one unreadable file
+        click.echo(f"错误：{file.name} 中没有一个文件能够读取（原因见上）", err=True)
+        ctx.exit(2)

@@ -5,22 +5,22 @@ import os
 
 import click
 
-from formgen.cli import cli, workdir
+from formgen.cli import cli, open_workspace
 
 
 @cli.command()
 @click.option("--unit", "units", multiple=True, metavar="单位名称",
               help="只为指定单位生成（可重复使用）；默认为单位名单中的全部单位。")
+@click.option("--send", is_flag=True, help="生成后通过办公邮箱（campaign.yaml 的 mail 设置）把通知和表格发给各单位联系人。")
 @click.pass_context
-def issue(ctx, units: tuple[str, ...]):
+def issue(ctx, units: tuple[str, ...], send: bool = False):
     """为各单位生成空白表格（已填好单位名称）、通知和打包的压缩文件。"""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from formgen.issue.render import issue_forms, select_units
-    from formgen.workspace import Workspace
 
-    ws = Workspace.open(workdir(ctx))
+    ws = open_workspace(ctx)
     total = len(select_units(ws, list(units) or None))
     console = Console(stderr=True)
     with Progress(TextColumn("生成表格"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
@@ -46,3 +46,5 @@ def issue(ctx, units: tuple[str, ...]):
         out(f"  各单位表格  {report.out_dir / '<单位名称>'}{os.sep}")
         out(f"  邮件附件    {report.out_dir / '<单位名称>.zip'}（通知和全部表格，可直接作为邮件附件发出）")
     out("请各单位在 Word 或 WPS 中直接填写（不要删除或合并表格中的格子），填好后原样发回。")
+    from formgen.cli.mail import issue_send
+    issue_send(ws, report, send)

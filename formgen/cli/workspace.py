@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from formgen.cli import cli, workdir
+from formgen.cli import cli, given_path, workdir
 
 
 @cli.command()
@@ -15,11 +15,9 @@ from formgen.cli import cli, workdir
 @click.pass_context
 def init(ctx, directory: Path | None, preset: str, force: bool):
     """新建工作目录：活动配置、单位名单、表格模板。"""
-    from formgen.campaign.init import init_workspace
+    from formgen.issue.init import init_workspace
 
-    root = directory if directory is not None else workdir(ctx)
-    if not root.is_absolute():
-        root = workdir(ctx) / root
+    root = given_path(ctx, directory) if directory is not None else workdir(ctx)
     ws = init_workspace(root, preset, force=force)
     c = ws.campaign
     click.echo(f"已创建工作目录 {ws.root}（预设 {preset}：{c.name}）")

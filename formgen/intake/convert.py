@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -23,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from formgen.errors import InputFileError
+from formgen.soffice import soffice_path
 from formgen.intake.result import SourceFile
 from formgen.intake.sniff import sniff
 
@@ -42,21 +42,6 @@ _FORMATS = {
     "wordxml": (".xml", "Word 2003 XML"),
 }
 
-_MAC_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
-
-
-def soffice_path() -> str | None:
-    """The LibreOffice executable: $FORMGEN_SOFFICE, ``soffice`` or ``libreoffice`` on PATH, or the macOS app."""
-    configured = os.environ.get("FORMGEN_SOFFICE")
-    if configured and os.access(configured, os.X_OK):
-        return configured
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return _MAC_SOFFICE if os.access(_MAC_SOFFICE, os.X_OK) else None
-
-
 def _error(source: SourceFile, message: str, kind: str) -> InputFileError:
     """An error naming the file; a container member is named inside the outer file's message."""
     if source.via:
@@ -66,7 +51,7 @@ def _error(source: SourceFile, message: str, kind: str) -> InputFileError:
     return InputFileError(source.path or source.name, message, kind)
 
 
-def _is_word_binary(data: bytes) -> bool:
+def is_word_binary(data: bytes) -> bool:
     try:
         import olefile
 
@@ -166,7 +151,7 @@ def convert_to_docx(sources: list[SourceFile]) -> list[SourceFile | InputFileErr
             results[i] = _error(source, "不是可以转换的文字处理文档，请让报送单位改发 Word（.docx）文件", "unsupported")
         else:
             # Kingsoft WPS saves Word binary under .wps; soffice would try Microsoft Works on that name.
-            ext = ".doc" if kind == "wps" and _is_word_binary(source.data) else _FORMATS[kind][0]
+            ext = ".doc" if kind == "wps" and is_word_binary(source.data) else _FORMATS[kind][0]
             pending.append((i, ext))
     if pending:
         soffice = soffice_path()

@@ -7,20 +7,23 @@ files into the ledger, and ``formgen extract`` for one file.
 from __future__ import annotations
 
 import hashlib
-import importlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from formgen.errors import FormgenError, InputFileError
 from formgen.forms import FormSpec, builtin_forms
+from formgen.intake.containers import expand
+from formgen.intake import convert
+from formgen.intake.limits import MAX_BYTES, too_large
 from formgen.intake.matcher import match_all
 from formgen.intake.readers import read_grid
 from formgen.intake.result import ExtractResult, SourceFile
+from formgen.intake.review import flag_for_review
 from formgen.intake.sniff import sniff
 from formgen.intake.validate import validate
 
-MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 3  # a zip in an email in a zip — no deeper
 
 # sha256 of an old-format file's bytes → its .docx, or why it could not be converted.
@@ -28,7 +31,7 @@ Converted = Mapping[str, "SourceFile | InputFileError"]
 
 CONTAINERS = {"zip", "eml", "msg", "mbox"}
 CONVERTIBLE = {"doc", "wps", "rtf", "odt", "html", "wordxml"}
-READABLE = {"docx", "pdf", "png", "jpg", "text"}
+READABLE = {"docx", "pdf", "png", "jpg", "heic", "text"}
 
 _UNSUPPORTED = {
     "xlsx": "这是 Excel 表格，不是 Word 表格；请让报送单位使用下发的 Word 表格填写",
@@ -44,23 +47,13 @@ def _error(source: SourceFile, message: str, kind: str) -> InputFileError:
     return InputFileError(source.path or source.name, message, kind)
 
 
-def _helper(module_name: str, func: str, source: SourceFile, what: str):
-    """A function of an intake module that may not be part of this build."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name != module_name:
-            raise
-        module = None
-    fn = getattr(module, func, None) if module else None
-    if fn is None:
-        raise _error(source, f"本版本尚不能处理{what}，请让报送单位改发 Word（.docx）文件", "unsupported")
-    return fn
-
-
-def _read_one(source: SourceFile, kind: str, forms: list[FormSpec]) -> list[ExtractResult]:
+def _read_one(source: SourceFile, kind: str, forms: list[FormSpec],
+              word_binary: bytes | None = None) -> list[ExtractResult]:
+    """``word_binary``: the original .doc bytes when ``source`` is LibreOffice's conversion of it."""
     try:
         doc = read_grid(source, kind)
+        if word_binary is not None:
+            doc = _tables_kept(word_binary, doc)
         results = match_all(doc, forms)
     except FormgenError:
         raise
@@ -70,8 +63,46 @@ def _read_one(source: SourceFile, kind: str, forms: list[FormSpec]) -> list[Extr
     for result in results:
         result.origin = source
         if result.form_type:
-            validate(result, next(f for f in forms if f.type == result.form_type))
+            spec = next(f for f in forms if f.type == result.form_type)
+            validate(result, spec)
+            flag_for_review(result, spec, doc)  # OCR values a person must look at
+    if word_binary is not None:
+        _say_if_table_lost(doc, results, forms)
     return results
+
+
+def _word_binary(data: bytes) -> bool:
+    return convert.is_word_binary(data)
+
+
+def _tables_kept(data: bytes, converted):
+    """LibreOffice's reading of a Word binary, or antiword's when LibreOffice lost table cells."""
+    from formgen.intake.readers.antiword_reader import tables_restored
+
+    return tables_restored(data, converted) or converted
+
+
+_FORM_SHAPED = re.compile(r"项\s*目.{0,40}分\s*值|分\s*值.{0,200}得\s*分", re.S)
+
+
+def _say_if_table_lost(doc, results: list[ExtractResult], forms: list[FormSpec]) -> None:
+    """A converted .doc that reads as text (or with broken values) but looks like one of our forms:
+    never filed as text material without saying that its table could not be read."""
+    text = doc.plain_text()
+    head = text[:300]  # a form's title is at its top; prose may name a form anywhere
+    titled = any(all(k in head for k in group) for f in forms for group in f.title_keywords)
+    if not (titled or _FORM_SHAPED.search(text)):
+        return
+    for r in results:
+        if r.form_type is not None and not any(p.severity == "error" for p in r.problems):
+            continue
+        from formgen.intake.readers.antiword_reader import antiword_path
+
+        hint = ("请安装 antiword（sudo apt-get install antiword，scripts/setup.sh 会安装）后重新收件，"
+                if antiword_path() is None else "")
+        r.error(None, "这份 .doc/.wps 文件看起来是表格，但 LibreOffice 转换时丢失了表格结构，formgen 未能读出其中的表格；"
+                f"{hint}或请报送单位用 Word 另存为 .docx 后重新发送")
+        r.error_kind = r.error_kind or "table_lost"
 
 
 def _unreadable(member: SourceFile, err: InputFileError) -> ExtractResult:
@@ -100,11 +131,7 @@ def convert_ahead(sources: Iterable[SourceFile]) -> dict[str, SourceFile | Input
             todo.setdefault(_sha(leaf.data), leaf)
     if not todo:
         return {}
-    try:
-        from formgen.intake.convert import convert_to_docx
-    except ImportError:
-        return {}  # extract_source says per file what is missing
-    return dict(zip(todo, convert_to_docx(list(todo.values()))))
+    return dict(zip(todo, convert.convert_to_docx(list(todo.values()))))
 
 
 def _convertible(source: SourceFile) -> list[SourceFile]:
@@ -116,10 +143,8 @@ def _convertible(source: SourceFile) -> list[SourceFile]:
     if kind not in CONTAINERS:
         return []
     try:
-        from formgen.intake.containers import expand
-
         members, _ = expand(source)
-    except (ImportError, InputFileError):
+    except InputFileError:
         return []  # extract_source reports it when the file's turn comes
     return [m for m in members if len(m.data) <= MAX_BYTES and sniff(m.data, m.name) in CONVERTIBLE]
 
@@ -128,9 +153,7 @@ def _convert(source: SourceFile, kind: str, converted: Converted | None) -> Sour
     kind_what = _CONVERT_WHAT.get(kind, "此类文件")
     done = converted.get(_sha(source.data)) if converted else None
     if done is None:
-        convert = _helper("formgen.intake.convert", "convert_to_docx", source,
-                          f"{kind_what}（需要 LibreOffice 转换）")
-        out = convert([source])
+        out = convert.convert_to_docx([source])
         if not out:
             raise _error(source, f"{kind_what}转换失败，请让报送单位另存为 .docx 后重新发送", "corrupt")
         done = out[0]
@@ -151,8 +174,7 @@ def extract_source(source: SourceFile, forms: list[FormSpec] | None = None, _dep
     """
     forms = forms if forms is not None else builtin_forms()
     if len(source.data) > MAX_BYTES:
-        raise _error(source, f"文件过大（{len(source.data) // (1024 * 1024)} MB，上限 50 MB），请让报送单位压缩图片后重新发送",
-                     "too_large")
+        raise too_large(source.path or source.name, len(source.data))
     kind = sniff(source.data, source.name)
     if kind == "empty":
         raise _error(source, "文件为空（0 字节或没有内容），请让报送单位重新发送", "empty")
@@ -165,7 +187,8 @@ def extract_source(source: SourceFile, forms: list[FormSpec] | None = None, _dep
     if kind in CONTAINERS:
         return _extract_container(source, kind, forms, _depth, converted)
     if kind in CONVERTIBLE:
-        results = _read_one(_convert(source, kind, converted), "docx", forms)
+        binary = source.data if kind in ("doc", "wps") and _word_binary(source.data) else None
+        results = _read_one(_convert(source, kind, converted), "docx", forms, binary)
         for r in results:
             r.origin = source
         return results
@@ -177,7 +200,6 @@ def _extract_container(source: SourceFile, kind: str, forms: list[FormSpec], dep
     if depth >= MAX_DEPTH:
         raise _error(source, "压缩包/邮件嵌套层数过多，请让报送单位直接发送表格文件", "unsupported")
     what = {"zip": "压缩包", "eml": "邮件", "msg": "Outlook 邮件", "mbox": "邮箱导出文件"}[kind]
-    expand = _helper("formgen.intake.containers", "expand", source, f"{what}（{source.suffix or kind}）")
     members, errors = expand(source)
     results: list[ExtractResult] = []
     for member in members:
@@ -208,8 +230,7 @@ def extract_path(path: Path, forms: list[FormSpec] | None = None) -> list[Extrac
             raise InputFileError(path, "这是一个文件夹，请指定其中的文件", "unsupported")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputFileError(path, f"文件过大（{size // (1024 * 1024)} MB，上限 50 MB），请让报送单位压缩图片后重新发送",
-                                 "too_large")
+            raise too_large(path, size)
         data = path.read_bytes()
     except PermissionError:
         raise InputFileError(path, "没有读取该文件的权限", "unreadable") from None

@@ -140,11 +140,13 @@ class _Grid:
                     g.pos.setdefault((r, k), c)
         return g
 
-    def k(self, cell: Cell) -> str:
+    def key_of(self, cell: Cell) -> str:
+        """The cell's text as a comparable label key (cached)."""
         sp = self.spell.get(id(cell))
         return sp.key if sp else label_key(cell.text)
 
-    def sp(self, cell: Cell) -> _Spelling:
+    def spelling_of(self, cell: Cell) -> _Spelling:
+        """The cell's text as compared with labels, incl. ``标签：值`` (cached)."""
         return self.spell.get(id(cell)) or _Spelling.of(cell.text)
 
 
@@ -193,14 +195,14 @@ class _FormView:
     # --- labels in tables ------------------------------------------------------------------
 
     def is_label(self, grid: _Grid, cell: Cell) -> bool:
-        return self.any_label.match(grid.k(cell), self.fuzzy)
+        return self.any_label.match(grid.key_of(cell), self.fuzzy)
 
     def label_cells(self, keys: _Keys):
         """(grid, label cell, inline value or None) for every cell labelled ``keys``: exact
         spellings first; for OCR then near misses, never a cell that is exactly another label."""
         for g in self.grids:
             for c in g.table.cells:
-                sp = g.sp(c)
+                sp = g.spelling_of(c)
                 if keys.match_spelling(sp):
                     yield g, c, None
                     continue
@@ -214,7 +216,7 @@ class _FormView:
         if self.fuzzy:
             for g in self.grids:
                 for c in g.table.cells:
-                    key = g.k(c)
+                    key = g.key_of(c)
                     if not keys.match(key) and not self.any_label.match(key) and keys.match(key, fuzzy=True):
                         yield g, c, None
 
@@ -224,7 +226,7 @@ class _FormView:
         below = g.pos.get((top.last_row + 1, top.col))
         if below is None or below.col != top.col or below.colspan != top.colspan:
             return None
-        if not keys.match(g.k(top) + g.k(below), self.fuzzy):
+        if not keys.match(g.key_of(top) + g.key_of(below), self.fuzzy):
             return None
         return Cell(text=top.text + below.text, row=top.row, col=top.col, rowspan=top.rowspan + below.rowspan,
                     colspan=top.colspan, where=top.where, confidence=top.confidence, page=top.page)
@@ -395,15 +397,19 @@ def field_value(f: FieldSpec, raw: str | None):
     if value is None:
         return None
     try:
-        if f.kind == "birth":
-            return normalize_birth(value)
-        if f.kind == "gender":
-            return normalize_gender(value)
-        if f.kind == "integer":
-            return parse_integer(value)
+        return typed_value(f, value)
     except ValueError:
         return value
-    return value
+
+
+_TYPED = {"birth": normalize_birth, "gender": normalize_gender, "integer": parse_integer}
+
+
+def typed_value(f: FieldSpec, text: str):
+    """A short field's cleaned text as its kind: ``1982年7月`` → ``1982-07`` for a birth field,
+    ``十五人`` → 15 for an integer; text fields unchanged. ValueError when it is not of that kind."""
+    parse = _TYPED.get(f.kind)
+    return parse(text) if parse else text
 
 
 # --------------------------------------------------------------------------------------------
@@ -418,7 +424,7 @@ def _score_columns(view: _FormView) -> dict[int, tuple[int, int]]:
     for i, g in enumerate(view.grids):
         found = None
         for c in g.table.cells:
-            key = g.k(c)
+            key = g.key_of(c)
             if view.header_keys.match(key, view.fuzzy) or (key.endswith("得分") and len(key) <= 6):
                 found = (c.col, c.last_col)
                 break
@@ -453,7 +459,7 @@ def read_items(view: _FormView, result: ExtractResult, method: str, tagged: dict
         if score_cell is None:
             for gi, g in enumerate(view.grids):
                 for c in g.table.cells:
-                    if not (keys.match_spelling(g.sp(c)) or (view.fuzzy and keys.match(g.k(c), True))):
+                    if not (keys.match_spelling(g.spelling_of(c)) or (view.fuzzy and keys.match(g.key_of(c), True))):
                         continue
                     seen = True
                     col = cols.get(gi, (None, None))[0]
@@ -624,6 +630,11 @@ def match(doc: GridDocument, forms: list[FormSpec]) -> ExtractResult:
     form = by_type.get(ftype) if ftype else None
     tagged = form is not None
     if form is None:
+        from formgen.intake.free_text import read_free_text
+
+        report = read_free_text(doc, forms)  # a report asked for as such, not deeds material
+        if report is not None:
+            return report
         form, why = _identify(doc, forms, grids, lines, fuzzy)
         if form is None:
             return _unknown(doc, why)
@@ -671,3 +682,37 @@ def match(doc: GridDocument, forms: list[FormSpec]) -> ExtractResult:
         else:  # an anchored subject cell left empty stays empty: the unit is not the candidate
             result.subject = _subject(view)
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# forms, fields and items named by staff (formgen correct): spelled as in a form
+# --------------------------------------------------------------------------------------------
+
+def resolve_form(forms: list[FormSpec], text: str) -> FormSpec | None:
+    """The form ``text`` names: its type key, its title however spaced or quoted, or ``附件N``."""
+    def unquoted(t: str) -> str:
+        return label_key(t).translate(_NO_QUOTES)
+
+    key = unquoted(text)
+    for s in forms:
+        if text.strip() == s.type or key == unquoted(s.title) or (s.attachment_no and key == f"附件{s.attachment_no}"):
+            return s
+    return None
+
+
+_NO_QUOTES = str.maketrans("", "", "“”\"'‘’「」")
+
+
+def resolve_key(form: FormSpec, text: str) -> str | None:
+    """The field key, or ``items.<name>``, that ``text`` names: a key, or a label or item name
+    the way the matcher recognises it in a returned form (spacing, notes in brackets, variants)."""
+    plain = text.strip()
+    sp = _Spelling.of(plain)
+    for f in form.fields:
+        if plain == f.key or _field_keys(f).match_spelling(sp):
+            return f.key
+    for it in form.items:
+        if plain in (it.name, f"items.{it.name}") or _Keys.of([it.name, *it.variants]).match_spelling(sp):
+            return f"items.{it.name}"
+    return None
+

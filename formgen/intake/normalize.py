@@ -17,6 +17,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from formgen.numeric import parse_number
+
 # --------------------------------------------------------------------------------------------
 # characters
 # --------------------------------------------------------------------------------------------
@@ -51,6 +53,11 @@ def nfkc(text: str) -> str:
 def is_cjk(ch: str) -> bool:
     cp = ord(ch)
     return 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3134F
+
+
+def squash(text) -> str:
+    """Text without any whitespace, for comparing names as typed."""
+    return "".join(str(text).split()) if text is not None else ""
 
 
 _WS = re.compile(r"\s+")
@@ -168,9 +175,6 @@ def clean_short(text: str) -> str | None:
 # numbers, dates, gender
 # --------------------------------------------------------------------------------------------
 
-_SCORE = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:分)?$")
-
-
 def parse_score(text: str | None) -> float | None:
     """``18分``, ``１９``, ``14.0``, ``19.5 分`` → float; None when empty; ValueError when garbage."""
     if text is None:
@@ -178,10 +182,7 @@ def parse_score(text: str | None) -> float | None:
     s = _WS.sub("", nfkc(text)).replace("。", ".").rstrip(".")
     if not s or s in ("/", "-", "—", "无"):
         return None
-    m = _SCORE.match(s)
-    if not m:
-        raise ValueError(text)
-    return float(m.group(1))
+    return float(parse_number(s, units=("分",)))
 
 
 def number_json(value: float | int | None):

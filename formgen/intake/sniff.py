@@ -5,7 +5,7 @@ Kinds (other modules rely on these strings): docx, xlsx, pptx, odt, zip, doc,
 wps, msg, xls, ppt, ole (an OLE file of no known kind), ole-damaged (an OLE
 header over sectors that do not parse: truncated or corrupt), ole-encrypted (a
 password-protected Office file: encrypted OOXML inside OLE, or an encrypted
-doc/xls), pdf, rtf, png, jpg, html, wordxml (Word 2003 XML), eml, mbox, text,
+doc/xls), pdf, rtf, png, jpg, heic, html, wordxml (Word 2003 XML), eml, mbox, text,
 empty, unknown.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ import zipfile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}  # iPhone photos
 
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{1,40}:[ \t]*\S")
 _MAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"mime-version", b"message-id", b"received",
@@ -107,13 +108,17 @@ def _decode_text(data: bytes) -> str | None:
 def _looks_like_mail(data: bytes) -> bool:
     lines = data[:16384].replace(b"\r\n", b"\n").split(b"\n")
     seen = set()
-    for line in lines[:80]:
+    stray = 0  # a line with no colon in the header block: mail clients write them; tolerate a few
+    for number, line in enumerate(lines[:80]):
         if not line.strip():
             break
         if line[:1] in (b" ", b"\t"):
             continue  # a folded header line
         if not _HEADER_LINE.match(line):
-            return False
+            stray += 1
+            if number == 0 or stray > 2:
+                return False
+            continue
         seen.add(line.split(b":", 1)[0].lower())
     return len(seen & _MAIL_HEADERS) >= 2
 
@@ -135,6 +140,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "heic"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{\\rtf"):
         return "rtf"

@@ -40,6 +40,8 @@ def validate(result: ExtractResult, spec: FormSpec) -> None:
             result.error(f.key, f"“{f.label}”无法识别为年月（表中填的是“{value}”），请核对")
         elif f.kind == "integer" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             result.error(f.key, f"“{f.label}”应为整数，表中填的是“{value}”")
+        elif f.max_chars and isinstance(value, str) and count_chars(value) > f.max_chars:
+            result.error(f.key, f"{f.label}有 {count_chars(value)} 字，超过通知规定的 {f.max_chars} 字上限，请单位压缩后重报")
         elif f.target_chars and isinstance(value, str):
             n = count_chars(value)
             if n < f.target_chars * TOO_SHORT:

@@ -9,6 +9,7 @@ kept for the benchmark and the equality test.
 """
 from __future__ import annotations
 
+import errno
 import io
 import re
 import time
@@ -18,19 +19,19 @@ from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape
 
-from formgen import docxkit as k
+from formgen import docxkit as dk
 from formgen.anchors import (PROP_CAMPAIGN, PROP_FORM_TYPE, PROP_TEMPLATE_VERSION, PROP_UNIT, SUBJECT_ANCHOR,
                              field_anchor, form_anchor, score_anchor)
 from formgen.campaign.model import Campaign
+from formgen.campaign.scope import forms_for
 from formgen.errors import ConfigError, FormgenError
+from formgen.filenames import safe_filename
 from formgen.forms import FormSpec
 from formgen.issue.templates import NOTICE_TEMPLATE, notice_context, template_name, write_templates
 from formgen.workspace import Workspace
 
 SENTINEL = "FGUNITSENTINEL7Q3Z"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_WIN_INVALID = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-_WIN_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
 @dataclass
@@ -49,14 +50,6 @@ class IssueReport:
     templates_written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def safe_filename(name: str, limit: int = 80) -> str:
-    """``name`` usable as a Windows file/folder name (no \\/:*?"<>|, no trailing dot, not CON …)."""
-    s = _WIN_INVALID.sub("_", name).strip().rstrip(". ")[:limit].rstrip(". ") or "_"
-    if s.split(".")[0].upper() in _WIN_RESERVED:
-        s = "_" + s
-    return s
 
 
 def xml_text(value: str) -> str:
@@ -96,7 +89,7 @@ def _docxtpl_render(path: Path, context: dict) -> bytes:
 def render_naive(path: Path, campaign: Campaign, spec: FormSpec, unit_name: str) -> bytes:
     """One blank the plain way: docxtpl render + custom properties (the reference for the fast path)."""
     data = _docxtpl_render(path, form_context(campaign, unit_name))
-    return k.set_custom_properties(data, blank_props(campaign, spec.type, unit_name))
+    return dk.set_custom_properties(data, blank_props(campaign, spec.type, unit_name))
 
 
 class Blank:
@@ -126,14 +119,9 @@ class Blank:
         return buf.getvalue()
 
 
-def _anchor_names(data: bytes) -> set[str]:
-    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
-    return set(re.findall(r'<w:bookmarkStart\b[^>]*\bw:name="([^"]+)"', xml))
-
-
 def _check_template(spec: FormSpec, path: Path, rendered: bytes, campaign: Campaign) -> list[str]:
     """Warnings for a template a user edited: lost bookmarks (value cells) or an old rubric version."""
-    have = _anchor_names(rendered)
+    have = dk.bookmark_names(rendered)
     wanted = {field_anchor(f.key): f.label for f in spec.fields}
     wanted.update({score_anchor(i): f"{it.name}的得分" for i, it in enumerate(spec.items)})
     if spec.items and spec.subject:
@@ -144,20 +132,28 @@ def _check_template(spec: FormSpec, path: Path, rendered: bytes, campaign: Campa
     if lost:
         out.append(f"模板 {path.name} 缺少以下填写格的隐藏书签：{'、'.join(lost)}；回收时这些内容将按标签识别，"
                    f"可能不够准确（删除该模板后重新运行 formgen issue 可恢复）")
-    version = _template_version(path)
+    version = dk.read_custom_properties(path).get(PROP_TEMPLATE_VERSION)
     if version and version != campaign.template_version:
         out.append(f"模板 {path.name} 的版本为 {version}，活动配置为 {campaign.template_version}：评分细则可能已修改，"
                    f"如需更新请删除该模板后重新运行 formgen issue")
     return out
 
 
-def _template_version(path: Path) -> str | None:
-    try:
-        xml = zipfile.ZipFile(path).read("docProps/custom.xml").decode("utf-8")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return None
-    m = re.search(rf'name="{PROP_TEMPLATE_VERSION}"><vt:lpwstr>([^<]*)<', xml)
-    return m.group(1) if m else None
+MAX_NAME_BYTES = 240  # a file name on ext4/NTFS/zip tools: 255 bytes (UTF-8: a Chinese character is 3)
+
+
+def fit_name(stem: str, unit_part: str, suffix: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """``{stem}（{unit_part}）{suffix}`` with ``unit_part`` shortened (…) until it fits ``max_bytes``.
+
+    >>> len(fit_name("附件1_评分表", "东" * 300, ".docx").encode("utf-8")) <= 240
+    True
+    """
+    part = unit_part
+    name = f"{stem}（{part}）{suffix}"
+    while len(name.encode("utf-8")) > max_bytes and len(part) > 1:
+        part = part[:-2] + "…"
+        name = f"{stem}（{part}）{suffix}"
+    return name
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -166,6 +162,8 @@ def _write(path: Path, data: bytes) -> None:
     except PermissionError:
         raise FormgenError(f"无法写入 {path}（文件可能正在 Word 或 WPS 中打开），请关闭后重试") from None
     except OSError as e:
+        if e.errno == errno.ENAMETOOLONG:
+            raise FormgenError(f"无法写入 {path.name[:30]}…：文件名过长；请在单位名单中缩短单位名称后重试") from None
         raise FormgenError(f"无法写入 {path}（{e.strerror}），请检查磁盘空间和目录权限") from None
 
 
@@ -196,15 +194,16 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
         path = workspace.templates_dir / template_name(spec)
         rendered = _docxtpl_render(path, form_context(campaign, SENTINEL))
         report.warnings += _check_template(spec, path, rendered, campaign)
-        data = k.set_custom_properties(rendered, blank_props(campaign, spec.type, SENTINEL))
-        blanks.append((Path(template_name(spec)).stem, Blank(data)))
+        data = dk.set_custom_properties(rendered, blank_props(campaign, spec.type, SENTINEL))
+        blanks.append((Path(template_name(spec)).stem, Blank(data), spec.type))
 
     notice = _docxtpl_render(workspace.templates_dir / NOTICE_TEMPLATE, notice_context(campaign))
-    notice = k.set_custom_properties(notice, {PROP_TEMPLATE_VERSION: campaign.template_version,
+    notice = dk.set_custom_properties(notice, {PROP_TEMPLATE_VERSION: campaign.template_version,
                                               PROP_CAMPAIGN: campaign.id})
     _write(report.notice, notice)
 
     used: set[str] = set()
+    category = {u.name: u.category for u in workspace.units}
     for n, name in enumerate(names):
         safe = safe_filename(name)
         while safe.lower() in used:  # two names that differ only in forbidden characters
@@ -216,9 +215,12 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
         zbuf = io.BytesIO()
         with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_STORED) as z:  # .docx are compressed already
             z.writestr(NOTICE_TEMPLATE, notice)
-            for stem, blank in blanks:
+            owed = forms_for(campaign, category.get(name))
+            for stem, blank, form_type in blanks:
+                if form_type not in owed:  # the unit's category is outside every award using it
+                    continue
                 data = blank.for_unit(name)
-                path = folder / f"{stem}（{safe}）.docx"
+                path = folder / fit_name(stem, safe, ".docx")
                 _write(path, data)
                 z.writestr(path.name, data)
                 files.append(path)

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from formgen import docxkit as k
+from formgen import docxkit as dk
 from formgen.anchors import (PROP_CAMPAIGN, PROP_FORM_TYPE, PROP_TEMPLATE_VERSION, SUBJECT_ANCHOR, field_anchor,
                              form_anchor, score_anchor)
 from formgen.campaign.model import Campaign, RubricItem
@@ -33,8 +32,8 @@ from formgen.forms import FormSpec
 NOTICE_TEMPLATE = "通知.docx"
 README_NAME = "README-模板说明.md"
 UNIT_TAG = "{{ unit_name }}"
-LABEL_PT = k.SIZE["小四"]  # labels and typed values in the application forms
-SMALL_PT = k.SIZE["五号"]  # rubric text in score sheets
+LABEL_PT = dk.SIZE["小四"]  # labels and typed values in the application forms
+SMALL_PT = dk.SIZE["五号"]  # rubric text in score sheets
 SMALL_LINE_PT = 13.5
 STAMP = ("（盖章）", "年   月   日")  # spelt as forms.STAMP_PLACEHOLDERS lists them
 
@@ -50,47 +49,47 @@ def template_name(spec: FormSpec) -> str:
 # ---------------------------------------------------------------------------- common parts
 
 
-def _new_document(landscape: bool = False, body_pt: float = k.BODY_PT):
+def _new_document(landscape: bool = False, body_pt: float = dk.BODY_PT):
     doc = docx.Document()
-    k.set_document_defaults(doc, k.FANGSONG, body_pt)
-    k.setup_page(doc.sections[0], landscape=landscape, line_pitch=None)
+    dk.set_document_defaults(doc, dk.FANGSONG, body_pt)
+    dk.setup_page(doc.sections[0], landscape=landscape, line_pitch=None)
     return doc
 
 
-def _form_heading(doc, spec: FormSpec, title_pt: float = k.TITLE_PT):
+def _form_heading(doc, spec: FormSpec, title_pt: float = dk.TITLE_PT):
     """“附件N” top-left in 黑体, then the centred title carrying the fgform_ bookmark."""
     if spec.attachment_no:
-        k.add_par(doc, f"附件{spec.attachment_no}", k.HEITI, k.BODY_PT)
-    title = k.add_par(doc, spec.title, k.XIAOBIAOSONG, title_pt, align=k.CENTER, before_pt=6, after_pt=12)
-    k.add_bookmark(title, form_anchor(spec.type))
+        dk.add_par(doc, f"附件{spec.attachment_no}", dk.HEITI, dk.BODY_PT)
+    title = dk.add_par(doc, spec.title, dk.XIAOBIAOSONG, title_pt, align=dk.CENTER, before_pt=6, after_pt=12)
+    dk.add_bookmark(title, form_anchor(spec.type))
 
 
 def _table(doc, rows: int, widths: list[float]):
     t = doc.add_table(rows=rows, cols=len(widths))
-    k.set_table_borders(t, 0.75)
-    k.set_col_widths(t, widths)
-    k.cell_margins(t, 1.5, 1.5, 1, 1)
+    dk.set_table_borders(t, 0.75)
+    dk.set_col_widths(t, widths)
+    dk.cell_margins(t, 1.5, 1.5, 1, 1)
     return t
 
 
 def _label(cell, text: str, style: str = "h", size: float = LABEL_PT):
     """A label cell: "h" as given (\\n breaks lines), "v" one character per line."""
     if style == "v":
-        return k.vertical_label(cell, text, k.FANGSONG, size)
-    return k.cell_text(cell, text, k.FANGSONG, size)
+        return dk.vertical_label(cell, text, dk.FANGSONG, size)
+    return dk.cell_text(cell, text, dk.FANGSONG, size)
 
 
 def _value(cell, key: str, placeholder: str | None = None, stamp: bool = False, text: str = "",
-           size: float = LABEL_PT, align=k.LEFT):
+           size: float = LABEL_PT, align=dk.LEFT):
     """A value cell: bookmark fg_<key> in its first paragraph, optional printed placeholder or stamp block."""
-    first = k.cell_text(cell, text or placeholder or "", k.FANGSONG, size, align=align,
+    first = dk.cell_text(cell, text or placeholder or "", dk.FANGSONG, size, align=align,
                         valign="top" if (placeholder or stamp) else "center")
-    k.set_mark_font(first, k.FANGSONG, size)
-    k.add_bookmark(first, field_anchor(key))
+    dk.set_mark_font(first, dk.FANGSONG, size)
+    dk.add_bookmark(first, field_anchor(key))
     if stamp:
-        p = k.add_par(cell, STAMP[0], k.FANGSONG, size, align=k.RIGHT, before_pt=size * 4)
+        p = dk.add_par(cell, STAMP[0], dk.FANGSONG, size, align=dk.RIGHT, before_pt=size * 4)
         p.paragraph_format.right_indent = Pt(size * 6)
-        p = k.add_par(cell, STAMP[1], k.FANGSONG, size, align=k.RIGHT, before_pt=size / 2)
+        p = dk.add_par(cell, STAMP[1], dk.FANGSONG, size, align=dk.RIGHT, before_pt=size / 2)
         p.paragraph_format.right_indent = Pt(size * 2)
     return first
 
@@ -102,22 +101,22 @@ def _line_table(doc, parts: list[tuple[str, str | None, float]], after_pt: float
     """
     widths = [w for _, _, w in parts]
     t = doc.add_table(rows=1, cols=len(parts))
-    k.set_table_borders(t, val="nil")
-    k.set_col_widths(t, widths)
-    k.cell_margins(t, 0.5, 0.5, 0, 0)
+    dk.set_table_borders(t, val="nil")
+    dk.set_col_widths(t, widths)
+    dk.cell_margins(t, 0.5, 0.5, 0, 0)
     for cell, (text, anchor, _) in zip(t.rows[0].cells, parts):
         if anchor is None:
-            k.cell_text(cell, text, k.FANGSONG, LABEL_PT, align=k.RIGHT if text.endswith("：") else k.LEFT,
+            dk.cell_text(cell, text, dk.FANGSONG, LABEL_PT, align=dk.RIGHT if text.endswith("：") else dk.LEFT,
                         valign="bottom")
             if text == UNIT_TAG:
-                k.set_cell_border(cell, bottom="single")
+                dk.set_cell_border(cell, bottom="single")
             continue
-        p = k.cell_text(cell, text, k.FANGSONG, LABEL_PT, align=k.LEFT, valign="bottom")
-        k.set_mark_font(p, k.FANGSONG, LABEL_PT)
-        k.add_bookmark(p, anchor)
-        k.set_cell_border(cell, bottom="single")
-    k.set_row_height(t.rows[0], 9)
-    k.add_par(doc, "", size=4, after_pt=after_pt)
+        p = dk.cell_text(cell, text, dk.FANGSONG, LABEL_PT, align=dk.LEFT, valign="bottom")
+        dk.set_mark_font(p, dk.FANGSONG, LABEL_PT)
+        dk.add_bookmark(p, anchor)
+        dk.set_cell_border(cell, bottom="single")
+    dk.set_row_height(t.rows[0], 9)
+    dk.add_par(doc, "", size=4, after_pt=after_pt)
     return t
 
 
@@ -156,7 +155,7 @@ def build_score_sheet(campaign: Campaign, spec: FormSpec):
     doc = _new_document(landscape=_has_standard(campaign, spec))
     _form_heading(doc, spec)
     subject = {"post": "参评岗位：", "candidate": "候选人："}.get(spec.subject or "", "参评对象：")
-    width = k.text_width_mm(doc.sections[0])
+    width = dk.text_width_mm(doc.sections[0])
     _line_table(doc, [("单位：", None, 14), (UNIT_TAG, None, width * 0.45 - 14),
                       (subject, None, 26), ("", SUBJECT_ANCHOR, width * 0.55 - 26)])
     _score_table(doc, _rubric_items(campaign, spec), width)
@@ -189,25 +188,25 @@ def _score_table(doc, items: list[RubricItem], width: float):
     widths[-1] += round(width - sum(widths), 1)
     t = _table(doc, len(items) + 1, widths)
     for cell, head in zip(t.rows[0].cells, heads):
-        k.cell_text(cell, head, k.HEITI, LABEL_PT)
-    k.repeat_header(t.rows[0])
-    k.set_row_height(t.rows[0], 10)
+        dk.cell_text(cell, head, dk.HEITI, LABEL_PT)
+    dk.repeat_header(t.rows[0])
+    dk.set_row_height(t.rows[0], 10)
     for n, item in enumerate(items):
         cells = t.rows[n + 1].cells
         _label(cells[0], item.name, "v" if with_standard else "h")
-        k.cell_text(cells[1], _points(item.max), k.FANGSONG, LABEL_PT)
+        dk.cell_text(cells[1], _points(item.max), dk.FANGSONG, LABEL_PT)
         col = 2
         for text in ([item.content or ""] if with_content else []) + ([item.standard or ""] if with_standard else []):
-            k.cell_text(cells[col], _numbered_lines(text), k.FANGSONG, SMALL_PT, align=k.JUSTIFY, line_pt=SMALL_LINE_PT)
+            dk.cell_text(cells[col], _numbered_lines(text), dk.FANGSONG, SMALL_PT, align=dk.JUSTIFY, line_pt=SMALL_LINE_PT)
             col += 1
         if with_method:
-            k.cell_text(cells[col], "\n".join(s for s in (item.method or "").split("、") if s), k.FANGSONG, SMALL_PT)
+            dk.cell_text(cells[col], "\n".join(s for s in (item.method or "").split("、") if s), dk.FANGSONG, SMALL_PT)
         score = cells[-1].paragraphs[0]
-        k.valign_cell(cells[-1], "center")
-        k.format_par(score, k.CENTER)
-        k.set_mark_font(score, k.FANGSONG, LABEL_PT)
-        k.add_bookmark(score, score_anchor(n))
-        k.set_row_height(t.rows[n + 1], 20 if with_standard else 30 if with_content else 12)
+        dk.valign_cell(cells[-1], "center")
+        dk.format_par(score, dk.CENTER)
+        dk.set_mark_font(score, dk.FANGSONG, LABEL_PT)
+        dk.add_bookmark(score, score_anchor(n))
+        dk.set_row_height(t.rows[n + 1], 20 if with_standard else 30 if with_content else 12)
     return t
 
 
@@ -231,7 +230,7 @@ def _layout(spec: FormSpec, widths: list[float], rows: list[tuple[float, list[_C
         col = 0
         for c in cells:
             if c.span > 1:
-                k.merge(t, r, col, r, col + c.span - 1)
+                dk.merge(t, r, col, r, col + c.span - 1)
             cell = t.cell(r, col)
             f = spec.field(c.key)
             if c.kind == "L":
@@ -241,7 +240,7 @@ def _layout(spec: FormSpec, widths: list[float], rows: list[tuple[float, list[_C
                 placeholder = None if stamp else (f.placeholders[0] if f.placeholders else None)
                 _value(cell, f.key, placeholder=placeholder, stamp=stamp)
             col += c.span
-        k.set_row_height(t.rows[r], height)
+        dk.set_row_height(t.rows[r], height)
     return t
 
 
@@ -280,7 +279,7 @@ def build_candidate_application(campaign: Campaign, spec: FormSpec):
     ]
     _layout(spec, [26, 30, 18, 26, 24, 32], rows, doc)
     if campaign.deeds_document_chars:
-        k.add_par(doc, f"注：报送同时请附{campaign.deeds_document_chars}字左右的详细事迹材料。", k.FANGSONG, LABEL_PT,
+        dk.add_par(doc, f"注：报送同时请附{campaign.deeds_document_chars}字左右的详细事迹材料。", dk.FANGSONG, LABEL_PT,
                   before_pt=6)
     return doc
 
@@ -299,11 +298,11 @@ def build_generic_form(campaign: Campaign, spec: FormSpec):
         tall = f.kind == "multiline"
         label = _C("L", f.key, style="v" if tall and len(f.label) <= 8 else "h")
         rows.append((40 if tall else 12, [label, _C("V", f.key)]))
-    width = k.text_width_mm(doc.sections[0])
+    width = dk.text_width_mm(doc.sections[0])
     if rows:
         _layout(spec, [36, width - 36], rows, doc)
     if spec.items:
-        k.add_par(doc, "", size=LABEL_PT)
+        dk.add_par(doc, "", size=LABEL_PT)
         _score_table(doc, _rubric_items(campaign, spec), width)
     return doc
 
@@ -318,6 +317,10 @@ _BUILDERS = {
 
 def build_form(campaign: Campaign, spec: FormSpec):
     """The python-docx Document of a form type's template."""
+    if spec.free_text:  # a report, not a grid of labels
+        from formgen.issue.report_template import build_report
+
+        return build_report(campaign, spec)
     return _BUILDERS.get(spec.type, build_generic_form)(campaign, spec)
 
 
@@ -327,65 +330,63 @@ def build_form(campaign: Campaign, spec: FormSpec):
 def build_notice(campaign: Campaign):
     """通知.docx: GB/T 9704 版头 (red 标志, 文号, red line), title, 主送, Jinja body loops, 附件, 署名, 附注."""
     doc = _new_document()
-    k.setup_page(doc.sections[0])  # 22 lines per page
-    k.page_numbers(doc)
-    body = dict(font=k.FANGSONG, size=k.BODY_PT)
+    dk.setup_page(doc.sections[0])  # 22 lines per page
+    dk.page_numbers(doc)
+    body = dict(font=dk.FANGSONG, size=dk.BODY_PT)
     for _ in range(2):  # the mark starts about 35 mm below the top of the type area
-        k.add_par(doc, "", **body)
+        dk.add_par(doc, "", **body)
     offices = campaign.issuer.offices
     # 发文机关标志: several organs stacked, “文件” centred beside them (GB/T 9704 7.2.2).
     mark = doc.add_table(rows=1, cols=2)
-    k.set_table_borders(mark, val="nil")
-    k.set_col_widths(mark, [124, 32])
+    dk.set_table_borders(mark, val="nil")
+    dk.set_col_widths(mark, [124, 32])
     size = 30 if max(len(o) for o in offices) <= 10 else 24
     left, right = mark.rows[0].cells
     # distributed: names of different length get the same width
-    k.cell_text(left, "\n".join(offices), k.XIAOBIAOSONG, size, align=k.DISTRIBUTE, line_pt=size * 1.25)
+    dk.cell_text(left, "\n".join(offices), dk.XIAOBIAOSONG, size, align=dk.DISTRIBUTE, line_pt=size * 1.25)
     for p in left.paragraphs:
         for r in p.runs:
-            k.set_run_font(r, color=k.RED)
-    k.cell_text(right, "文件", k.XIAOBIAOSONG, size * 1.2, align=k.LEFT)
-    k.set_run_font(right.paragraphs[0].runs[0], color=k.RED)
-    k.add_par(doc, "", **body)
-    k.add_par(doc, "", **body)
-    num = k.add_par(doc, "{{ issuer.doc_number }}", align=k.CENTER, **body)
-    k.red_line(num, 1.5)
-    k.add_par(doc, "", **body)
-    k.add_par(doc, "", **body)
-    k.no_grid(k.add_par(doc, "{{ notice.title }}", k.XIAOBIAOSONG, k.TITLE_PT, align=k.CENTER, line_pt=35))
-    k.add_par(doc, "", **body)
-    k.add_par(doc, "{{ notice.recipients }}：", **body)
-    k.add_par(doc, "{{ notice.opening }}", first_line_chars=2, **body)
-    tag = dict(font=k.FANGSONG, size=k.BODY_PT)
-    k.add_par(doc, "{%p for s in notice.sections %}", **tag)
-    k.add_par(doc, "{{ s.heading }}", k.HEITI, k.BODY_PT, first_line_chars=2)
-    k.add_par(doc, "{%p for para in s.paragraphs %}", **tag)
-    k.add_par(doc, "{{ para }}", first_line_chars=2, **body)
-    k.add_par(doc, "{%p endfor %}", **tag)
-    k.add_par(doc, "{%p for sub in s.subsections %}", **tag)
-    k.add_par(doc, "{{ sub.heading }}", k.KAITI, k.BODY_PT, first_line_chars=2)
-    k.add_par(doc, "{%p for para in sub.paragraphs %}", **tag)
-    k.add_par(doc, "{{ para }}", first_line_chars=2, **body)
-    k.add_par(doc, "{%p endfor %}", **tag)
-    k.add_par(doc, "{%p endfor %}", **tag)
-    k.add_par(doc, "{%p endfor %}", **tag)
-    k.add_par(doc, "{%p if notice.closing %}", **tag)
-    k.add_par(doc, "{{ notice.closing }}", first_line_chars=2, **body)
-    k.add_par(doc, "{%p endif %}", **tag)
-    k.add_par(doc, "", **body)
-    k.add_par(doc, "{%p for a in attachments %}", **tag)
-    att = k.add_par(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ loop.index }}．{{ a }}", **body)
-    ind = att._p.get_or_add_pPr().get_or_add_ind()  # hanging “附件：” so that wrapped names align
-    for attr, val in (("w:leftChars", "500"), ("w:left", str(5 * 320)), ("w:hangingChars", "300"),
-                      ("w:hanging", str(3 * 320))):
-        ind.set(qn(attr), val)
-    k.add_par(doc, "{%p endfor %}", **tag)
+            dk.set_run_font(r, color=dk.RED)
+    dk.cell_text(right, "文件", dk.XIAOBIAOSONG, size * 1.2, align=dk.LEFT)
+    dk.set_run_font(right.paragraphs[0].runs[0], color=dk.RED)
+    dk.add_par(doc, "", **body)
+    dk.add_par(doc, "", **body)
+    num = dk.add_par(doc, "{{ issuer.doc_number }}", align=dk.CENTER, **body)
+    dk.red_line(num, 1.5)
+    dk.add_par(doc, "", **body)
+    dk.add_par(doc, "", **body)
+    dk.no_grid(dk.add_par(doc, "{{ notice.title }}", dk.XIAOBIAOSONG, dk.TITLE_PT, align=dk.CENTER, line_pt=35))
+    dk.add_par(doc, "", **body)
+    dk.add_par(doc, "{{ notice.recipients }}：", **body)
+    dk.add_par(doc, "{{ notice.opening }}", first_line_chars=2, **body)
+    tag = dict(font=dk.FANGSONG, size=dk.BODY_PT)
+    dk.add_par(doc, "{%p for s in notice.sections %}", **tag)
+    # headings keep with their first paragraph: never alone at the foot of a page
+    dk.keep_with_next(dk.add_par(doc, "{{ s.heading }}", dk.HEITI, dk.BODY_PT, first_line_chars=2))
+    dk.add_par(doc, "{%p for para in s.paragraphs %}", **tag)
+    dk.add_par(doc, "{{ para }}", first_line_chars=2, **body)
+    dk.add_par(doc, "{%p endfor %}", **tag)
+    dk.add_par(doc, "{%p for sub in s.subsections %}", **tag)
+    dk.keep_with_next(dk.add_par(doc, "{{ sub.heading }}", dk.KAITI, dk.BODY_PT, first_line_chars=2))
+    dk.add_par(doc, "{%p for para in sub.paragraphs %}", **tag)
+    dk.add_par(doc, "{{ para }}", first_line_chars=2, **body)
+    dk.add_par(doc, "{%p endfor %}", **tag)
+    dk.add_par(doc, "{%p endfor %}", **tag)
+    dk.add_par(doc, "{%p endfor %}", **tag)
+    dk.add_par(doc, "{%p if notice.closing %}", **tag)
+    dk.add_par(doc, "{{ notice.closing }}", first_line_chars=2, **body)
+    dk.add_par(doc, "{%p endif %}", **tag)
+    dk.add_par(doc, "", **body)
+    dk.add_par(doc, "{%p for a in attachments %}", **tag)
+    att = dk.add_par(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ loop.index }}．{{ a }}", **body)
+    dk.indent(att, left_chars=5, hanging_chars=3, size=dk.BODY_PT)  # hanging “附件：” so that wrapped names align
+    dk.add_par(doc, "{%p endfor %}", **tag)
     for _ in range(3):
-        k.add_par(doc, "", **body)
+        dk.add_par(doc, "", **body)
     _signature(doc, campaign)
-    k.add_par(doc, "{%p if notice.note %}", **tag)
-    k.add_par(doc, "（{{ notice.note }}）", first_line_chars=2, **body)
-    k.add_par(doc, "{%p endif %}", **tag)
+    dk.add_par(doc, "{%p if notice.note %}", **tag)
+    dk.add_par(doc, "（{{ notice.note }}）", first_line_chars=2, **body)
+    dk.add_par(doc, "{%p endif %}", **tag)
     return doc
 
 
@@ -396,21 +397,22 @@ def _text_width_chars(text: str) -> float:
 
 def _signature(doc, campaign: Campaign):
     """署名 centred over the 成文日期, the date 4 characters from the right (GB/T 9704 7.3.5.1)."""
-    char_mm = k.BODY_PT * 25.4 / 72
+    char_mm = dk.BODY_PT * 25.4 / 72
     date_w = _text_width_chars(_date_text(campaign)) * char_mm
-    block = max([_text_width_chars(o) * char_mm for o in campaign.issuer.offices] + [date_w]) + 2
+    # one character of slack: digits are not exactly half a character wide in every font
+    block = max([_text_width_chars(o) * char_mm for o in campaign.issuer.offices] + [date_w]) + char_mm
     gap = max(0.0, 4 * char_mm + date_w / 2 - block / 2)
     width = 156
     t = doc.add_table(rows=1, cols=3)
-    k.set_table_borders(t, val="nil")
-    k.set_col_widths(t, [width - block - gap, block, gap])
-    k.cell_margins(t, 0, 0, 0, 0)
+    dk.set_table_borders(t, val="nil")
+    dk.set_col_widths(t, [width - block - gap, block, gap])
+    dk.cell_margins(t, 0, 0, 0, 0)
     cell = t.cell(0, 1)
-    body = dict(font=k.FANGSONG, size=k.BODY_PT, align=k.CENTER)
-    k.cell_text(cell, "{%p for o in issuer.offices %}", k.FANGSONG, k.BODY_PT)
-    k.add_par(cell, "{{ o }}", **body)
-    k.add_par(cell, "{%p endfor %}", **body)
-    k.add_par(cell, "{{ date_text }}", **body)
+    body = dict(font=dk.FANGSONG, size=dk.BODY_PT, align=dk.CENTER)
+    dk.cell_text(cell, "{%p for o in issuer.offices %}", dk.FANGSONG, dk.BODY_PT)
+    dk.add_par(cell, "{{ o }}", **body)
+    dk.add_par(cell, "{%p endfor %}", **body)
+    dk.add_par(cell, "{{ date_text }}", **body)
 
 
 def _date_text(campaign: Campaign) -> str:
@@ -479,7 +481,7 @@ def write_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = F
         core.title, core.author = Path(name).stem, campaign.issuer.offices[0]
         core.last_modified_by, core.comments = campaign.issuer.offices[0], ""
         doc.save(path)
-        k.set_custom_properties(path, template_props(campaign, specs.get(name)))
+        dk.set_custom_properties(path, template_props(campaign, specs.get(name)))
         written.append(path)
     readme = templates_dir / README_NAME
     if overwrite or not readme.exists():

@@ -24,7 +24,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 # Modules whose import registers their tables.
 _SCHEMA_MODULES = ("formgen.ledger.files", "formgen.ledger.forms", "formgen.ledger.judging",
-                   "formgen.ledger.tallies")
+                   "formgen.ledger.tallies", "formgen.ledger.events",
+                   "formgen.ledger.mail", "formgen.ledger.results", "formgen.ledger.ballots",
+                   "formgen.ledger.decisions")
 
 
 def register_schema(name: str, sql: str) -> None:
@@ -39,19 +41,19 @@ class Ledger:
         except sqlite3.Error as e:
             raise FormgenError(f"无法打开台账 {self.path}（{e}）；请确认目录可写") from None
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        try:  # the first statements are where a file that is not a database shows
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as e:
+            self.conn.close()
+            raise FormgenError(f"台账文件 {self.path.name} 已损坏或不是 formgen 台账（{e}）；请从备份恢复") from None
         self._apply_schema()
 
     def _apply_schema(self) -> None:
         import importlib
 
         for mod in _SCHEMA_MODULES:
-            try:
-                importlib.import_module(mod)
-            except ModuleNotFoundError as e:
-                if e.name != mod:
-                    raise
+            importlib.import_module(mod)
         try:
             with self.transaction():
                 self.conn.execute(_BASE)

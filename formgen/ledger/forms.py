@@ -233,19 +233,59 @@ def set_deeds_link(ledger: Ledger, deeds_id: int, unit: str | None, unit_method:
 # corrections
 # ---------------------------------------------------------------------------------------------
 
+CORRECTION = "correction"  # the scope of form-field corrections in formgen.ledger.decisions
+
+
+def correction_subject(unit: str, form_type: str) -> str:
+    return f"{unit}|{form_type}"
+
+
+def _value_now(ledger: Ledger, unit: str, form_type: str, key: str) -> tuple[int | None, Any, Any]:
+    """(form id, extracted value, effective value) of ``key`` on the unit's latest counted form."""
+    forms = effective_forms(ledger, unit, form_type)
+    if not forms:
+        return None, None, None
+    f = forms[-1]
+    if key.startswith("items."):
+        name = key[len("items."):]
+        extracted = next((it.get("score") for it in f.extracted.get("items") or [] if it["name"] == name), None)
+        effective = next((it.get("score") for it in f.items if it["name"] == name), None)
+    else:
+        extracted, effective = (f.extracted.get("fields") or {}).get(key), f.fields.get(key)
+    return f.id, extracted, effective
+
+
 def set_correction(ledger: Ledger, unit: str, form_type: str, key: str, value: Any,
-                   note: str | None = None) -> None:
-    """Record (or replace) the staff's value for ``key`` of ``unit``'s ``form_type`` form."""
-    ledger.execute(
-        """INSERT INTO corrections(unit, form_type, key, value, note, created_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT(unit, form_type, key) DO UPDATE SET value = excluded.value, note = excluded.note,
-               created_at = excluded.created_at""",
-        (unit, form_type, key, _dumps(value), note, iso(now())))
+                   note: str | None = None, who: str | None = None) -> None:
+    """Record (or replace) the staff's value for ``key`` of ``unit``'s ``form_type`` form.
+
+    The history (who, when, old value, new value, note, the form it was made against)
+    is appended to ``staff_decisions`` (formgen.ledger.decisions); nothing is overwritten there."""
+    from formgen.ledger.decisions import record_decision
+
+    form_id, extracted, old = _value_now(ledger, unit, form_type, key)
+    with ledger.transaction():
+        ledger.execute(
+            """INSERT INTO corrections(unit, form_type, key, value, note, created_at) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT(unit, form_type, key) DO UPDATE SET value = excluded.value, note = excluded.note,
+                   created_at = excluded.created_at""",
+            (unit, form_type, key, _dumps(value), note, iso(now())))
+        record_decision(ledger, CORRECTION, correction_subject(unit, form_type), key, value, old=old, note=note,
+                        who=who, basis={"form_id": form_id, "extracted": extracted})
 
 
-def delete_correction(ledger: Ledger, unit: str, form_type: str, key: str) -> bool:
-    cur = ledger.execute("DELETE FROM corrections WHERE unit = ? AND form_type = ? AND key = ?",
-                         (unit, form_type, key))
+def delete_correction(ledger: Ledger, unit: str, form_type: str, key: str, note: str | None = None,
+                      who: str | None = None) -> bool:
+    """Withdraw a correction: the extracted value counts again; the withdrawal stays in the history."""
+    from formgen.ledger.decisions import record_decision
+
+    form_id, extracted, old = _value_now(ledger, unit, form_type, key)
+    with ledger.transaction():
+        cur = ledger.execute("DELETE FROM corrections WHERE unit = ? AND form_type = ? AND key = ?",
+                             (unit, form_type, key))
+        if cur.rowcount:
+            record_decision(ledger, CORRECTION, correction_subject(unit, form_type), key, action="delete", old=old,
+                            note=note, who=who, basis={"form_id": form_id, "extracted": extracted})
     return cur.rowcount > 0
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from formgen.campaign.model import Award, Campaign, Unit
+from formgen.intake.normalize import squash
 from formgen.ledger.db import Ledger
 from formgen.ledger.files import all_receipts, assignments
 from formgen.ledger.forms import FormRecord, all_deeds, effective_forms, list_problems
@@ -18,11 +19,6 @@ from formgen.records import Nominee
 
 UNKNOWN_UNIT = "未识别单位"
 DEEDS = "deeds_document"
-
-
-def squash(text) -> str:
-    """Text without any whitespace, for comparing names as typed."""
-    return "".join(str(text).split()) if text is not None else ""
 
 
 def subject_name(form: FormRecord, award: Award) -> str | None:
@@ -39,9 +35,15 @@ def expected_forms(campaign: Campaign) -> list[tuple[str, str, int]]:
     """(form_type or "deeds_document", label, how many per unit) every unit owes.
 
     In the order of the notice's attachments (附件1, 2 …), the deeds document last.
+    A campaign form no award uses is a report every unit files (seed 001: 自查报告).
+    Which of them a unit of a given category owes: ``owed_by``.
     """
     out: dict[str, tuple[str, str, int]] = {}
     deeds: tuple[str, str, int] | None = None
+    used = {t for a in campaign.awards for t in (a.nomination_form, a.score_form) if t}
+    for f in campaign.forms:
+        if f.type not in used:
+            out[f.type] = (f.type, f.title, 1)
     for award in campaign.awards:
         for t in (award.nomination_form, award.score_form):
             if t and t not in out:
@@ -50,6 +52,21 @@ def expected_forms(campaign: Campaign) -> list[tuple[str, str, int]]:
             deeds = (DEEDS, deeds_label(campaign), award.per_unit)
     ordered = sorted(out.values(), key=lambda e: campaign.form_spec(e[0]).attachment_no or 99)
     return ordered + ([deeds] if deeds else [])
+
+
+def owed_by(campaign: Campaign, category: str | None, key: str, need: int) -> int:
+    """How many of ``key`` a unit of ``category`` owes: 0 when no award using it applies to the
+    category (never issued, never chased — formgen.campaign.scope) or when applying is voluntary."""
+    from formgen.campaign.scope import applies, forms_for
+
+    if key == DEEDS:
+        return need
+    if key not in forms_for(campaign, category):
+        return 0
+    users = [a for a in campaign.awards if key in (a.nomination_form, a.score_form) and applies(a, category)]
+    if users and all(getattr(a, "voluntary", False) for a in users):
+        return 0
+    return need
 
 
 def _score_sheet_for(form: FormRecord, award: Award, sheets: list[FormRecord]) -> FormRecord | None:
@@ -74,10 +91,14 @@ def nominees(ledger: Ledger, campaign: Campaign, units: list[Unit]) -> dict[str,
             problems_by_form.setdefault(p.form_id, []).append(p.message)
     out: dict[str, list[Nominee]] = {}
     for award in campaign.awards:
-        if not award.nomination_form:
-            out[award.id] = []
+        if not award.nomination_form or getattr(award, "subjects", "nominated") == "units":
+            assessed = award.subject == "unit" or getattr(award, "subjects", "nominated") == "units"
+            out[award.id] = _assessed_units(award, units) if assessed else []
             continue
         forms = effective_forms(ledger, form_type=award.nomination_form)
+        # one application form for several awards (seed 003): the form names the award applied for
+        forms = [f for f in forms if not f.fields.get("award") or squash(award.name) in squash(f.fields["award"])
+                 or squash(f.fields["award"]) in squash(award.name)]
         sheets = effective_forms(ledger, form_type=award.score_form) if award.score_form else []
         forms.sort(key=lambda f: (order.get(f.unit or "", len(order)), f.submitted_at or datetime.max, f.id))
         per_unit: dict[str, int] = {}
@@ -103,6 +124,14 @@ def nominees(ledger: Ledger, campaign: Campaign, units: list[Unit]) -> dict[str,
                 fields=dict(f.fields), problems=problems))
         out[award.id] = result
     return out
+
+
+def _assessed_units(award: Award, units: list[Unit]) -> list[Nominee]:
+    """A campaign that assesses the units themselves (seed 001): every unit in scope, nothing to nominate."""
+    from formgen.campaign.scope import applies
+
+    return [Nominee(award_id=award.id, key=f"{u.name}:{award.id}", unit=u.name, name=u.name, category=u.category)
+            for u in units if applies(award, u.category)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,7 +193,8 @@ def unit_status(ledger: Ledger, campaign: Campaign, units: list[Unit]) -> list[U
             u = next((x for x in units if x.name == name), None)
             rows[name] = UnitStatus(
                 unit=name, category=u.category if u else None, email=u.email if u else None, listed=u is not None,
-                expected=[Expected(k, label, n) for k, label, n in expected_forms(campaign)])
+                expected=[Expected(k, label, n if u is None else owed_by(campaign, u.category, k, n))
+                          for k, label, n in expected_forms(campaign)])
         return rows[name]
 
     for u in units:

@@ -16,17 +16,13 @@ from __future__ import annotations
 
 import io
 import math
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from lxml import etree
+from docx.shared import Mm, RGBColor
 
 from formgen import docxkit as dk
 from formgen.campaign.model import Award, Campaign
@@ -43,7 +39,6 @@ JINJA = {S_NAME: "{{ name }}", S_UNIT: "{{ unit }}", S_SIZE: "{{ size }}", S_LIN
 
 DARK_RED = "C00000"
 GOLD = "C9A227"
-PAGE_BREAK_RUN = '<w:r><w:br w:type="page"/></w:r>'
 
 # Geometry (mm): landscape A4 with the border 10 mm in and the content frame inside it.
 MARGIN_TB, MARGIN_LR = 24, 30
@@ -110,13 +105,13 @@ def build_page(campaign: Campaign, award: Award, date, tokens: dict[str, str] | 
     section = doc.sections[0]
     section.top_margin = section.bottom_margin = Mm(MARGIN_TB)
     section.left_margin = section.right_margin = Mm(MARGIN_LR)
-    page_border(section)
+    dk.page_border(section, DARK_RED)
 
     table = doc.add_table(rows=3, cols=2)
     dk.set_table_borders(table, val="nil")
     dk.set_col_widths(table, [CONTENT_W - 110, 110])
     dk.cell_margins(table, 0, 0, 0, 0)
-    _frame(table, GOLD, 1.5)
+    dk.set_table_borders(table, 1.5, color=GOLD, inside="nil")  # a frame round the content
     for row, mm in zip(table.rows, ROWS_MM):
         dk.set_row_height(row, mm, exact=True)
 
@@ -124,7 +119,7 @@ def build_page(campaign: Campaign, award: Award, date, tokens: dict[str, str] | 
     p = dk.cell_text(head, "荣誉证书", dk.XIAOBIAOSONG, 54, align=dk.CENTER, valign="center")
     for r in p.runs:
         r.font.color.rgb = RGBColor.from_string(DARK_RED)
-        _char_spacing(r, 16)
+        dk.char_spacing(r, 16)
     layout.no_grid(p)
 
     text = dk.merge(table, 1, 0, 1, 1)
@@ -134,11 +129,11 @@ def build_page(campaign: Campaign, award: Award, date, tokens: dict[str, str] | 
     for i, line in enumerate(lines):
         p = first if i == 0 else text.add_paragraph()
         r = dk.add_run(p, line, dk.KAITI)
-        _sized(r, t[S_SIZE])
+        dk.size_value(r, t[S_SIZE])
         p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm(TEXT_PAD_MM)
         if not _is_salutation(line):
             dk.first_line_indent(p, 2)
-        _exact_line(p, t[S_LINE])
+        dk.exact_line_value(p, t[S_LINE])
         p.paragraph_format.alignment = dk.JUSTIFY
 
     sign = table.cell(2, 1)
@@ -155,63 +150,6 @@ def build_page(campaign: Campaign, award: Award, date, tokens: dict[str, str] | 
     dk.format_par(tail, line_pt=1)
     layout.no_grid(tail)
     return doc
-
-
-def page_border(section, color: str = DARK_RED):
-    """A thick-thin double border 10 mm inside the page edge, on every page of the section."""
-    borders = OxmlElement("w:pgBorders")
-    borders.set(qn("w:offsetFrom"), "page")
-    for edge in ("top", "left", "bottom", "right"):
-        el = OxmlElement(f"w:{edge}")
-        for k, v in (("w:val", "thickThinMediumGap"), ("w:sz", "36"), ("w:space", "28"), ("w:color", color)):
-            el.set(qn(k), v)
-        borders.append(el)
-    sect = section._sectPr
-    # schema order: pgBorders follows pgMar (and paperSrc)
-    anchor = sect.find(qn("w:paperSrc"))
-    if anchor is None:
-        anchor = sect.find(qn("w:pgMar"))
-    anchor.addnext(borders)
-
-
-def _frame(table, color: str, size_pt: float):
-    borders = dk._put(table._tbl.tblPr, "tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        outer = edge in ("top", "left", "bottom", "right")
-        el.set(qn("w:val"), "single" if outer else "nil")
-        if outer:
-            for k, v in (("w:sz", str(int(size_pt * 8))), ("w:space", "0"), ("w:color", color)):
-                el.set(qn(k), v)
-        borders.append(el)
-
-
-def _char_spacing(run, pt: float):
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:val"), str(int(pt * 20)))
-    rpr = run._r.get_or_add_rPr()
-    # CT_RPr keeps children in schema order when inserted through its own API; spacing follows color
-    color = rpr.find(qn("w:color"))
-    (color.addnext if color is not None else rpr.append)(spacing)
-
-
-def _sized(run, token: str):
-    """A run whose w:sz/w:szCs hold ``token`` (a sentinel or a Jinja tag) instead of a number."""
-    run.font.size = Pt(12)
-    rpr = run._r.rPr
-    for tag in ("w:sz", "w:szCs"):
-        el = rpr.find(qn(tag))
-        if el is None:
-            el = OxmlElement(tag)
-            rpr.sz.addnext(el)
-        el.set(qn("w:val"), token)
-
-
-def _exact_line(p, token: str):
-    pf = p.paragraph_format
-    pf.line_spacing = Pt(20)
-    pf.line_spacing_rule = dk.WD_LINE_SPACING.EXACTLY
-    p._p.pPr.find(qn("w:spacing")).set(qn("w:line"), token)
 
 
 # ---------------------------------------------------------------------------- template: parts + XML pieces
@@ -254,63 +192,14 @@ def make_template(campaign: Campaign, award: Award, date) -> PageTemplate:
     doc = build_page(campaign, award, date)
     buf = io.BytesIO()
     doc.save(buf)
-    parts = _slim_package(buf.getvalue())
+    # python-docx's default styles.xml (350 KB) and stylesWithEffects.xml (440 KB) would otherwise
+    # be compressed again for every one of thousands of files
+    parts = dk.slim_package(buf.getvalue(), _DROP_PARTS)
     xml = parts.pop("word/document.xml").decode("utf-8")
-    xml = re.sub(r"<w:r>(?:(?!</w:r>).)*?" + S_BREAK + r"(?:(?!</w:r>).)*?</w:r>", S_BREAK, xml, flags=re.S)
-    start = xml.index("<w:body>") + len("<w:body>")
-    end = xml.rindex("<w:sectPr")
-    block = xml[start:end]
+    head, block, tail = dk.split_body(dk.unwrap_run(xml, S_BREAK))
     for sentinel, slot in SLOT.items():
         block = block.replace(sentinel, slot)
-    return PageTemplate(parts, xml[:start], block, xml[end:], line_shapes(campaign, award))
-
-
-def _slim_package(data: bytes) -> dict[str, bytes]:
-    """The parts of python-docx's package minus what a certificate never uses, styles cut to those in use.
-
-    python-docx's default styles.xml (350 KB) and stylesWithEffects.xml (440 KB)
-    would otherwise be compressed again for every one of thousands of files.
-    """
-    src = zipfile.ZipFile(io.BytesIO(data))
-    parts = {n: src.read(n) for n in src.namelist() if not n.startswith(_DROP_PARTS)}
-    dropped = {n for n in src.namelist() if n.startswith(_DROP_PARTS)}
-    parts["[Content_Types].xml"] = _without(parts["[Content_Types].xml"], "Override", "PartName",
-                                            lambda v: v.lstrip("/") in dropped)
-    for rels, base in (("_rels/.rels", ""), ("word/_rels/document.xml.rels", "word")):
-        parts[rels] = _without(parts[rels], "Relationship", "Target",
-                               lambda v, b=base: posixpath.normpath(posixpath.join(b, v)).lstrip("/") in dropped)
-    parts["word/styles.xml"] = _used_styles(parts["word/styles.xml"], parts["word/document.xml"])
-    return parts
-
-
-def _without(xml: bytes, tag: str, attr: str, drop) -> bytes:
-    """``xml`` without the ``tag`` children whose ``attr`` satisfies ``drop``."""
-    root = etree.fromstring(xml)
-    for el in list(root):
-        if etree.QName(el).localname == tag and drop(el.get(attr, "")):
-            root.remove(el)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _used_styles(styles_xml: bytes, document_xml: bytes) -> bytes:
-    root = etree.fromstring(styles_xml)
-    used = set(re.findall(rb'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', document_xml))
-    used = {u.decode() for u in used}
-    by_id = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
-    keep = {sid for sid, s in by_id.items() if s.get(qn("w:default")) == "1"} | (used & set(by_id))
-    todo = list(keep)
-    while todo:  # follow basedOn chains
-        based = by_id[todo.pop()].find(qn("w:basedOn"))
-        if based is not None and based.get(qn("w:val")) in by_id and based.get(qn("w:val")) not in keep:
-            keep.add(based.get(qn("w:val")))
-            todo.append(based.get(qn("w:val")))
-    for sid, s in by_id.items():
-        if sid not in keep:
-            root.remove(s)
-    latent = root.find(qn("w:latentStyles"))
-    if latent is not None:
-        root.remove(latent)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return PageTemplate(parts, head, block, tail, line_shapes(campaign, award))
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -336,7 +225,7 @@ def alone(block: str) -> str:
 
 def followed(block: str) -> str:
     """The block with a page break after it (combined print file)."""
-    return block.replace(SLOT[S_BREAK], PAGE_BREAK_RUN)
+    return block.replace(SLOT[S_BREAK], dk.PAGE_BREAK_RUN_XML)
 
 
 def certificates_for(winners: list[Winner]) -> list[Certificate]:

@@ -12,8 +12,6 @@ import re
 from pathlib import Path
 
 from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from formgen import docxkit as dk
@@ -115,16 +113,6 @@ def imprint(doc, office: str, date: dt.date):
     pf.tab_stops.add_tab_stop(width - Pt(size), WD_TAB_ALIGNMENT.RIGHT)  # the date ends one character in
     layout.no_grid(p)
     dk.format_par(p, line_pt=size * 1.9)
-    ppr = p._p.get_or_add_pPr()
-    frame = dk._put(ppr, "framePr")
-    top = section.page_height - section.bottom_margin - Mm(12)
-    for k, v in (("w:w", str(int(width / 635))), ("w:hSpace", "0"), ("w:wrap", "notBeside"),
-                 ("w:vAnchor", "page"), ("w:hAnchor", "margin"), ("w:xAlign", "center"), ("w:y", str(int(top / 635)))):
-        frame.set(qn(k), v)
-    bdr = dk._put(ppr, "pBdr")
-    for edge in ("top", "bottom"):  # 0.35 mm rules, as thick as GB/T 9704 asks for the first and last
-        el = OxmlElement(f"w:{edge}")
-        for k, v in (("w:val", "single"), ("w:sz", "8"), ("w:space", "1"), ("w:color", "000000")):
-            el.set(qn(k), v)
-        bdr.append(el)
+    dk.frame_at(p, width, section.page_height - section.bottom_margin - Mm(12))
+    dk.paragraph_rules(p, ("top", "bottom"), size_pt=1)  # 0.35 mm rules, as GB/T 9704 asks for the first and last
     return p

@@ -11,8 +11,6 @@ import unicodedata
 from functools import lru_cache
 
 from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from formgen import docxkit as dk
@@ -27,10 +25,7 @@ def new_document(landscape: bool = False, line_grid: bool = True):
     doc = Document()
     dk.set_document_defaults(doc)
     dk.setup_page(doc.sections[0], landscape=landscape, line_pitch=dk.LINE_PITCH_PT if line_grid else None)
-    body = doc.element.body
-    for p in body.findall(qn("w:p")):  # python-docx's template starts with an empty paragraph
-        body.remove(p)
-    return doc
+    return dk.remove_paragraphs(doc)
 
 
 def text_em(text: str) -> float:
@@ -47,7 +42,7 @@ def title(doc, text: str, before_pt: float = 0, after_lines: int = 1, size: floa
     for i, line in enumerate(title_lines(text, int(width_mm / (size * MM_PER_PT)) - 1)):
         r = dk.add_run(p, line, dk.XIAOBIAOSONG, size)
         if i:
-            r._r.addprevious(_break())
+            dk.line_break_before(r)
     dk.format_par(p, dk.CENTER, line_pt=size * 1.6, before_pt=before_pt)
     no_grid(p)
     blank_lines(doc, after_lines)
@@ -100,12 +95,6 @@ def _split(text: str, capacity: float) -> tuple[str, ...]:
 no_grid = dk.no_grid
 
 
-def _break():
-    r = OxmlElement("w:r")
-    r.append(OxmlElement("w:br"))
-    return r
-
-
 def blank_lines(doc, n: int = 1):
     for _ in range(n):
         dk.add_par(doc, "", dk.FANGSONG, dk.BODY_PT)
@@ -123,8 +112,8 @@ def body_par(doc, text: str, indent: float = 2, align=dk.JUSTIFY):
 
 
 def heading(doc, text: str, font: str = dk.HEITI):
-    """A level-1 heading (黑体, indented two characters like the body)."""
-    return dk.add_par(doc, text, font, dk.BODY_PT, align=dk.JUSTIFY, first_line_chars=2)
+    """A level-1 heading (黑体, indented two characters like the body), kept with what follows it."""
+    return dk.keep_with_next(dk.add_par(doc, text, font, dk.BODY_PT, align=dk.JUSTIFY, first_line_chars=2))
 
 
 def issuer_mark(doc, names: list[str], suffix: str = "文件", size: float = 36):
@@ -150,7 +139,7 @@ def issuer_mark(doc, names: list[str], suffix: str = "文件", size: float = 36)
     dk.cell_margins(table, 0, 0, 0, 0)
     for i, name in enumerate(names):
         p = dk.cell_text(table.cell(i, 0), name, dk.XIAOBIAOSONG, size, align=dk.JUSTIFY)
-        _distribute(p)  # names of different lengths fill the same width, as printed 红头 do
+        dk.format_par(p, dk.DISTRIBUTE)  # names of different lengths fill the same width, as printed 红头 do
         _red(p)
         no_grid(dk.format_par(p, line_pt=size * 1.3))
     if extra:
@@ -166,18 +155,11 @@ def _red(p):
         r.font.color.rgb = dk.RED
 
 
-def _distribute(p):
-    jc = p._p.get_or_add_pPr().get_or_add_jc()
-    jc.set(qn("w:val"), "distribute")
-
-
 def doc_number_and_rule(doc, number: str):
     """发文字号 two lines below the mark, centred, with the red separator 4 mm below it."""
     blank_lines(doc, 1)
     p = dk.add_par(doc, number, dk.FANGSONG, dk.BODY_PT, align=dk.CENTER)
-    dk.red_line(p, size_pt=2.25)
-    # w:space is in points: the line sits 4 mm (≈ 11 pt) under the number
-    p._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).set(qn("w:space"), "11")
+    dk.red_line(p, size_pt=2.25, space_pt=11)  # the line sits 4 mm (≈ 11 pt) under the number
     return p
 
 
@@ -196,14 +178,10 @@ def attachment_note(doc, names: list[str]):
     for i, name in enumerate(names, start=1):
         label = f"{i}．{name}" if numbered else name
         p = dk.add_par(doc, ("附件：" if i == 1 else "") + label, dk.FANGSONG, dk.BODY_PT, align=dk.LEFT)
-        ind = p._p.get_or_add_pPr().get_or_add_ind()
         if i == 1:
-            ind.set(qn("w:firstLineChars"), "200")
-            ind.set(qn("w:firstLine"), str(int(2 * EM_BODY * 20)))
-            ind.set(qn("w:leftChars"), "0")
+            dk.indent(p, first_line_chars=2, left_chars=0, size=EM_BODY)
         else:
-            ind.set(qn("w:left"), str(int(5 * EM_BODY * 20)))
-            ind.set(qn("w:leftChars"), "500")
+            dk.indent(p, left_chars=5, size=EM_BODY)
 
 
 def signature(doc, names: list[str], date_text: str, blank_before: int = 2, date_right_chars: float = 4):
@@ -258,4 +236,5 @@ def list_table(doc, headers: list[str], rows: list[list[str]], widths_mm: list[f
             dk.cell_text(row.cells[c], value or "", dk.FANGSONG, size, align=align)
             for p in row.cells[c].paragraphs:  # lines of the table's own size, not the page's 22-line grid
                 no_grid(p)
+    dk.no_lone_rows(table)
     return table

@@ -6,10 +6,10 @@ from the ranked results (``formgen.cli.publish``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from formgen.campaign.model import Award, Campaign
+from formgen.filenames import safe_filename  # noqa: F401 (publish modules import it from here)
 from formgen.strokes import stroke_key
 
 
@@ -106,19 +106,6 @@ def cn_numeral_date(d: dt.date) -> str:
     """二〇一四年十二月三十日, as certificates are dated."""
     year = "".join(_DIGITS[int(c)] for c in str(d.year))
     return f"{year}年{_cn_number(d.month)}月{_cn_number(d.day)}日"
-
-
-_WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
-def safe_filename(stem: str, max_chars: int = 80) -> str:
-    """A file name stem Windows accepts: no <>:"/\\|?* or control characters, no trailing dot/space."""
-    s = _WINDOWS_BAD.sub("_", stem).strip().rstrip(". ")
-    s = s[:max_chars].rstrip(". ") or "未命名"
-    if s.split(".")[0].upper() in _RESERVED:
-        s = "_" + s
-    return s
 
 
 def text_vars(data: PublishInput) -> dict[str, object]:

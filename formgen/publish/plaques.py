@@ -19,7 +19,7 @@ from formgen.publish.publicity import sort_rule
 from formgen.xlsx import BORDER, CENTER, WRAP, header_row, print_setup, set_text, set_value
 
 HEADERS = ["序号", "岗位名称", "所属单位", "牌匾文字", "负责人"]
-WIDTHS_MM = [16, 56, 50, 75, 28]  # landscape: 牌匾文字 on one line
+WIDTHS_MM = [14, 78, 34, 75, 24]  # landscape: 牌匾文字 and most post names on one line
 WIDTHS_CHARS = [6, 30, 26, 34, 12]
 
 
@@ -37,8 +37,9 @@ def write_docx(data: PublishInput, award: Award, path: Path) -> Path:
     doc = layout.new_document(landscape=True)
     layout.title(doc, list_title(data, award), after_lines=1)
     body = rows(data, award)
-    layout.list_table(doc, HEADERS, body, WIDTHS_MM, size=dk.SIZE["小四"], row_mm=9,
-                      align_cols=[dk.CENTER, dk.LEFT, dk.LEFT, dk.CENTER, dk.CENTER])
+    table = layout.list_table(doc, HEADERS, body, WIDTHS_MM, size=dk.SIZE["小四"], row_mm=9,
+                              align_cols=[dk.CENTER, dk.LEFT, dk.LEFT, dk.CENTER, dk.CENTER])
+    dk.keep_row_with_next(table.rows[-1])  # “共N个。” never alone on a page
     layout.body_par(doc, f"共{len(body)}个。", indent=0)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)

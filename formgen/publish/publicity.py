@@ -41,8 +41,9 @@ def columns(award: Award) -> list[Column]:
         return [seq, Column("姓名", 34, 12, lambda i, w: w.name),
                 Column("单位及职务", 106, 50, lambda i, w: person_affiliation(w), dk.LEFT)]
     if award.subject == "post":
-        return [seq, Column("推荐单位", 62, 28, lambda i, w: w.unit, dk.LEFT),
-                Column("岗位名称", 78, 36, lambda i, w: w.name, dk.LEFT)]
+        # 岗位名称 (often 15–19 characters) gets the width so that each row is one line: 20 names fit 2 pages
+        return [seq, Column("推荐单位", 40, 28, lambda i, w: w.unit, dk.LEFT),
+                Column("岗位名称", 100, 36, lambda i, w: w.name, dk.LEFT)]
     return [seq, Column("名称", 78, 36, lambda i, w: w.name, dk.LEFT),
             Column("推荐单位", 62, 28, lambda i, w: w.unit, dk.LEFT)]
 

@@ -6,7 +6,6 @@ printable documents in one LibreOffice call.
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from formgen.errors import FormgenError
 from formgen.publish import certificates, commendation, plaques, publicity
 from formgen.publish.model import PublishInput, Winner, award_title, safe_filename
+from formgen.soffice import soffice_path
 
 NO_SOFFICE = "未安装 LibreOffice，已跳过 PDF 生成（sudo apt-get install libreoffice-writer）"
 PDF_TIMEOUT_S = 900  # a combined file of thousands of certificates takes minutes
@@ -106,7 +106,7 @@ def to_pdf(paths: list[Path], outdir: Path | None = None) -> list[Path]:
     """Convert ``paths`` to PDF with one LibreOffice call; PDFs go to ``outdir`` (default: beside the first)."""
     if not paths:
         return []
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = soffice_path()
     if not soffice:
         raise SofficeMissing(NO_SOFFICE)
     outdir = Path(outdir or paths[0].parent)

@@ -548,20 +548,20 @@ def deeds_document(d: dict, author: str | None, when: datetime):
     """
     import docx
 
-    from formgen import docxkit as k
+    from formgen import docxkit as dk
 
     doc = docx.Document()
-    k.set_document_defaults(doc, k.FANGSONG, k.BODY_PT)
-    k.setup_page(doc.sections[0], line_pitch=None)
-    k.add_par(doc, d["title"], k.XIAOBIAOSONG, k.TITLE_PT, align=k.CENTER, after_pt=6)
+    dk.set_document_defaults(doc, dk.FANGSONG, dk.BODY_PT)
+    dk.setup_page(doc.sections[0], line_pitch=None)
+    dk.add_par(doc, d["title"], dk.XIAOBIAOSONG, dk.TITLE_PT, align=dk.CENTER, after_pt=6)
     if d.get("subtitle"):
-        k.add_par(doc, d["subtitle"], k.KAITI, k.BODY_PT, align=k.CENTER, after_pt=12)
+        dk.add_par(doc, d["subtitle"], dk.KAITI, dk.BODY_PT, align=dk.CENTER, after_pt=12)
     for para in d.get("lead", []):
-        k.add_par(doc, para, k.FANGSONG, k.BODY_PT, first_line_chars=2, line_pt=28)
+        dk.add_par(doc, para, dk.FANGSONG, dk.BODY_PT, first_line_chars=2, line_pt=28)
     for sec in d.get("sections", []):
-        k.add_par(doc, sec["heading"], k.HEITI, k.BODY_PT, first_line_chars=2, line_pt=28)
+        dk.add_par(doc, sec["heading"], dk.HEITI, dk.BODY_PT, first_line_chars=2, line_pt=28)
         for para in sec["paragraphs"]:
-            k.add_par(doc, para, k.FANGSONG, k.BODY_PT, first_line_chars=2, line_pt=28)
+            dk.add_par(doc, para, dk.FANGSONG, dk.BODY_PT, first_line_chars=2, line_pt=28)
     doc.core_properties.author = author or ""
     doc.core_properties.modified = when.replace(tzinfo=None)
     return doc

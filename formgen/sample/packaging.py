@@ -23,6 +23,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import quote
 
+from formgen.soffice import soffice_path
+
 UTF8_FLAG = 0x800  # general purpose bit 11: the member name is UTF-8
 
 
@@ -131,7 +133,7 @@ def write_eml(path: Path, *, sender_name: str, sender: str, to: str, subject: st
 
 
 def soffice_available() -> bool:
-    return shutil.which("soffice") is not None
+    return soffice_path() is not None
 
 
 def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: int = 120) -> Path | None:
@@ -142,7 +144,7 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, timeout: int = 120) -> Path | N
         src = Path(tmp) / "form.docx"
         shutil.copyfile(docx_path, src)
         profile = Path(tmp) / "profile"
-        cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+        cmd = [soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                "--outdir", tmp, str(src)]
         try:
             subprocess.run(cmd, check=True, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

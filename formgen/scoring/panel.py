@@ -31,6 +31,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from formgen.campaign.model import Award, Campaign, Judge, RubricItem
+from formgen.filenames import safe_filename
+from formgen.numeric import parse_number
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import num, rule_key
 from formgen.xlsx import print_setup, set_text
@@ -72,7 +74,7 @@ def write_panel(workspace, judges: Iterable[str | Judge], nominees_by_award: dic
     for judge in judges:
         judge = judge if isinstance(judge, Judge) else Judge.model_validate(judge)
         wb = build_panel(campaign, judge, nominees_by_award)
-        path = out_dir / f"评委_{_file_safe(judge.name)}.xlsx"
+        path = out_dir / f"评委_{safe_filename(judge.name)}.xlsx"
         wb.save(path)
         paths.append(path)
     return paths
@@ -279,10 +281,6 @@ def _lines(text: str, width: float, fill: float = 1.0) -> int:
     """Lines ``text`` wraps to in a column ``width`` wide (``fill``: text units per width unit)."""
     per_line = max(1, int((width - 1) * fill))
     return sum(max(1, -(-text_width(part) // per_line)) for part in (text or "").split("\n"))
-
-
-def _file_safe(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or "评委"
 
 
 def _footer_safe(text: str) -> str:
@@ -493,7 +491,6 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
 
 
 def parse_level(value, levels: list[str]) -> tuple[str | None, str | None]:
@@ -515,11 +512,10 @@ def parse_score(value, low: float, high: float, what: str = "得分") -> tuple[f
     if isinstance(value, datetime):
         return None, f"{what}被识别为日期（{value:%m月%d日}），请将单元格改为数字后重新填写"
     if isinstance(value, str):
-        text = value.strip().translate(_FULLWIDTH).removesuffix("分").strip()
-        if text.startswith("="):
+        if value.strip().startswith("="):
             return None, f"{what}不能是公式（{value}），请直接填写数字"
         try:
-            number = float(text)
+            number = float(parse_number(value, units=("分",)))
         except ValueError:
             return None, f"{what}应为数字，实际为“{value}”"
     elif isinstance(value, (int, float)):

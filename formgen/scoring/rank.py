@@ -36,6 +36,7 @@ class Ranked:
     recommended: bool = False  # 推荐上报
     tie_notes: list[str] = field(default_factory=list)
     status: str = ""  # 入选 / 超出名额 / 不符合条件 / 尚无评分
+    grade: str = ""  # the honour of a graded award (最美政务大厅 / 优秀政务大厅), see Award.grades
 
     @property
     def nominee(self) -> Nominee:

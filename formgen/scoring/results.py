@@ -55,7 +55,7 @@ def write_results(workspace, ranked: dict[str, list[Ranked]]) -> Path:
 
 
 def _award_sheet(ws, campaign: Campaign, award: Award, rows: list[Ranked]) -> None:
-    items = award.rubric.items
+    items = all_items(award)
     heads = (["名次", "推荐单位", SUBJECT_TITLE.get(award.subject, "名称"), "类别"]
              + [item_header(i) for i in items]
              + ["总分", "自评总分", "评委人数", "是否入选", "推荐上报", "排名说明", "备注"])
@@ -90,7 +90,7 @@ def _award_sheet(ws, campaign: Campaign, award: Award, rows: list[Ranked]) -> No
         row = 4 + n
         s, nominee = r.score, r.nominee
         values = [r.rank if r.rank is not None else "—", nominee.unit, nominee.name, nominee.category or ""]
-        values += [s.items[i.name].score for i in items]
+        values += [s.items[i.name].score if i.name in s.items else None for i in items]
         values += [s.total, s.self_total, len(s.judges) or None,
                    "是" if r.selected else "否", "是" if r.recommended else "", "；".join(r.tie_notes),
                    "；".join(_remarks(r))]
@@ -100,7 +100,7 @@ def _award_sheet(ws, campaign: Campaign, award: Award, rows: list[Ranked]) -> No
             c.border, c.font = BORDER, BODY
             c.alignment = LEFT if col in (2, 3, tie_col, note_col) else CENTER
         for k, item in enumerate(items):
-            if s.items[item.name].from_self:
+            if item.name in s.items and s.items[item.name].from_self:
                 ws.cell(row, first_item + k).fill = WARN_FILL
         ws.cell(row, total_col).font = Font(name="宋体", size=10, bold=True)
         for col in range(first_item, total_col + 2):
@@ -141,6 +141,14 @@ def _award_sheet(ws, campaign: Campaign, award: Award, rows: list[Ranked]) -> No
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+def all_items(award: Award) -> list:
+    """The award's items, then those only a category's own rubric has (seed 001 第四类), by name."""
+    out = list(award.rubric.items)
+    for rubric in award.category_rubrics.values():
+        out += [i for i in rubric.items if all(i.name != o.name for o in out)]
+    return out
+
+
 def _method_words(award: Award) -> str:
     agg = award.rubric.aggregation
     if agg.method == "trimmed_mean":
@@ -163,7 +171,7 @@ def _remarks(r: Ranked) -> list[str]:
 
 def _detail_sheet(ws, campaign: Campaign, ranked: dict[str, list[Ranked]]) -> None:
     """Every judge's mark per item, for checking the aggregate by hand."""
-    width = max((len(a.rubric.items) for a in campaign.awards if a.id in ranked), default=0)
+    width = max((len(all_items(a)) for a in campaign.awards if a.id in ranked), default=0)
     # 扣分及原因 only when some judge entered rule observations (not just item scores)
     why_col = any(i.reasons for rows in ranked.values() for r in rows for i in r.score.items.values())
     last = 4 + width + 1 + why_col
@@ -176,7 +184,7 @@ def _detail_sheet(ws, campaign: Campaign, ranked: dict[str, list[Ranked]]) -> No
     for award in campaign.awards:
         if award.id not in ranked:
             continue
-        items = award.rubric.items
+        items = all_items(award)
         heads = ["奖项", "推荐单位", "名称", "评委"] + [item_header(i) for i in items]
         heads += [""] * (width - len(items)) + ["合计"] + ["扣分及原因"] * why_col
         for col, text in enumerate(heads, start=1):
@@ -189,9 +197,9 @@ def _detail_sheet(ws, campaign: Campaign, ranked: dict[str, list[Ranked]]) -> No
             s = r.score
             judges = sorted({j for i in s.items.values() for j in i.per_judge})
             for judge in judges or ["（无评委评分）"]:
-                marks = [s.items[i.name].per_judge.get(judge) for i in items]
+                marks = [s.items[i.name].per_judge.get(judge) if i.name in s.items else None for i in items]
                 filled = [m for m in marks if m is not None]
-                why = [x.split("：", 1)[1] for i in items for x in s.items[i.name].reasons
+                why = [x.split("：", 1)[1] for i in items if i.name in s.items for x in s.items[i.name].reasons
                        if x.startswith(f"{judge}：")]
                 values = [award.name, r.nominee.unit, r.nominee.name, judge] + marks + [None] * (width - len(items))
                 values += [round(sum(filled), 4) if filled else None] + ["；".join(why)] * why_col

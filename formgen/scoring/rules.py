@@ -25,11 +25,13 @@ from decimal import Decimal
 from typing import Any, Hashable, Mapping
 
 from formgen.campaign.model import (BonusTiers, CaseBonus, CaseDeduction, CountedBonus, FixedDeduction, HonorLevels,
-                                    Judged, Proportional, RatingLevels, RubricItem, ThresholdPenalty)
+                                    Judged, Proportional, RangeDeduction, RatingLevels, RubricItem,
+                                    ThresholdPenalty)
 from formgen.errors import FormgenError
+from formgen.numeric import parse_number
 
 PRODUCERS = ("judged", "rating_levels", "proportional")  # rules that give the item's base score
-DEDUCTIONS = ("case_deduction", "fixed_deduction", "threshold_penalty")
+DEDUCTIONS = ("case_deduction", "fixed_deduction", "threshold_penalty", "range_deduction")
 
 
 class ScoringError(FormgenError):
@@ -86,14 +88,10 @@ def as_decimal(value: Any, what: str) -> Decimal:
         if isinstance(value, float) and not math.isfinite(value):
             raise ScoringError(f"{what}应为数字，实际为 “{value}”")
         return _d(value)
-    text = str(value).strip().translate(_FULLWIDTH).rstrip("%").replace(",", "")
-    try:
-        d = Decimal(text)
-    except Exception:
+    try:  # thousands separators and a percent sign as typed in a workbook
+        return parse_number(str(value).replace(",", "").replace("，", ""), units=("%", "％"))
+    except ValueError:
         raise ScoringError(f"{what}应为数字，实际为 “{value}”") from None
-    if not d.is_finite():
-        raise ScoringError(f"{what}应为数字，实际为 “{value}”")
-    return d
 
 
 def _count(value: Any, what: str) -> int:
@@ -103,7 +101,6 @@ def _count(value: Any, what: str) -> int:
     return int(d)
 
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－％，", "0123456789.-%,")
 
 
 def _capped(amount: Decimal, cap: float | None) -> tuple[Decimal, str]:
@@ -117,7 +114,7 @@ def _capped(amount: Decimal, cap: float | None) -> tuple[Decimal, str]:
 
 def _subject(label: str) -> tuple[str, str]:
     """'没有亮证上岗（每例）' -> ('没有亮证上岗', '例'): the wording and the unit of a case."""
-    m = re.search(r"[（(]每(.)[）)]\s*$", label)
+    m = re.search(r"[（(]每(.{1,2})[）)]\s*$", label)  # 每例 / 每件次 / 每人次
     unit = m.group(1) if m else "例"
     return (label[: m.start()] if m else label).strip() or "扣分事项", unit
 
@@ -151,7 +148,7 @@ def case_bonus(rule: CaseBonus, count: Any) -> RuleResult:
     what, unit = _subject(rule.label)
     if n == 0:
         return RuleResult(rule.label, 0.0)
-    unit = unit if re.search(r"[（(]每.[）)]\s*$", rule.label) else "个"
+    unit = unit if re.search(r"[（(]每.{1,2}[）)]\s*$", rule.label) else "个"
     amount, cap_note = _capped(_d(rule.points) * n, rule.cap)
     return RuleResult(rule.label, float(amount),
                       f"{what} {n} {unit}，每{unit}加{num(rule.points)}分，共加{num(amount)}分{cap_note}")
@@ -285,12 +282,50 @@ def rating_levels(rule: RatingLevels, ratings: Any, item_max: float) -> RuleResu
     if votes == 0:
         raise ScoringError(f"“{rule.label or '测评'}”没有任何测评票")
     mean = sum((_d(rule.levels[k]) * n for k, n in tally.items()), Decimal(0)) / votes
-    scale = _d(rule.scale) if rule.scale else max(_d(v) for v in rule.levels.values())
+    scale = _d(rule.scale) if rule.scale else rating_scale(rule, item_max)
     score = mean / scale * _d(item_max)
     shown = "、".join(f"{k}{n}票" for k, n in tally.items() if n)
     return RuleResult(rule.label, float(score),
                       f"{rule.label or '测评'}：{shown}，平均{num(mean)}分，按{num(item_max)}分制折算为{num(score)}分",
                       produces=True)
+
+
+def rating_scale(rule: RatingLevels, item_max: float) -> Decimal:
+    """The level value worth the full item when ``scale`` is not set.
+
+    Levels on the 100-point scale (满意90/基本满意70/不满意50 on a 40-point item): 100, so
+    30/8/2 votes average 84 and convert to 84/100×40 = 33.6. Levels that are the item's own
+    points (很满意20/满意18 on a 20-point item): the item's maximum. Anything else must say.
+    """
+    top = max(_d(v) for v in rule.levels.values())
+    if top <= _d(item_max):
+        return _d(item_max)
+    if top <= 100:
+        return Decimal(100)
+    raise ScoringError(f"“{rule.label or '测评'}”的等次分值最高为{num(top)}，请用 scale 写明多少分折合本项满分")
+
+
+def range_deduction(rule: RangeDeduction, amounts: Any) -> RuleResult:
+    """视情扣 min–max 分 per finding; the scorer's amount for each finding.
+
+    >>> range_deduction(RangeDeduction(label="随机暗访发现问题", min=2, max=5), [3, 2]).points
+    -5.0
+    """
+    what = rule.label or "酌情扣分"
+    values = amounts if isinstance(amounts, (list, tuple)) else [amounts]
+    found = []
+    for v in values:
+        d = as_decimal(v, f"“{what}”的扣分")
+        if d < _d(rule.min) or d > _d(rule.max):
+            raise ScoringError(f"“{what}”每次应扣{num(rule.min)}–{num(rule.max)}分，实际为{num(d)}")
+        found.append(d)
+    if not found:
+        return RuleResult(rule.label, 0.0)
+    amount, cap_note = _capped(sum(found, Decimal(0)), rule.cap)
+    each = "、".join(num(d) for d in found)
+    return RuleResult(rule.label, float(-amount),
+                      f"{what} {len(found)} 次，{'分别' if len(found) > 1 else ''}扣{each}分"
+                      f"（每次{num(rule.min)}–{num(rule.max)}分），共扣{num(amount)}分{cap_note}")
 
 
 def proportional(rule: Proportional, value: Any, best: Any, item_max: float) -> RuleResult:
@@ -428,6 +463,8 @@ def _apply(rule, value: Any, item: RubricItem) -> RuleResult:
         return counted_bonus(rule, value)
     if t == "rating_levels":
         return rating_levels(rule, value, item.max)
+    if t == "range_deduction":
+        return range_deduction(rule, value)
     if t == "proportional":
         if not isinstance(value, Mapping) or "value" not in value or "best" not in value:
             raise ScoringError(f"“{rule.label or item.name}”按比例计分需要 value 与 best（全体最优值）")

@@ -33,10 +33,20 @@ def score_awards(campaign: Campaign, nominees_by_award: Mapping[str, list[Nomine
         if award.id in nominees_by_award:
             scores = [js for js in judge_scores if js.award_id == award.id]
             out[award.id] = score_award(award, nominees_by_award[award.id], scores)
+    if campaign.shared_quotas:
+        from formgen.scoring.shared_quota import apply_shared_quotas
+
+        apply_shared_quotas(campaign, out)
     return out
 
 
 def score_award(award: Award, nominees: list[Nominee], judge_scores: list[JudgeScore]) -> list[Ranked]:
+    from formgen.campaign.scope import uses_scope
+
+    if uses_scope(award):  # categories, form fields, owned sub-scores, grades
+        from formgen.scoring.scoped import score_award_scoped
+
+        return score_award_scoped(award, nominees, judge_scores, _measured)
     by_nominee: dict[str, list[JudgeScore]] = {}
     for js in judge_scores:
         by_nominee.setdefault(js.nominee_key, []).append(js)

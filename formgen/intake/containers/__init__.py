@@ -28,17 +28,16 @@ import zipfile
 from dataclasses import dataclass, replace
 
 from formgen.errors import InputFileError
+from formgen.intake.limits import MAX_BYTES, MB
 from formgen.intake.result import SourceFile
 from formgen.intake.sniff import sniff
-
-MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Limits:
     max_members: int = 1000  # files + nested containers over one expansion
     max_total_bytes: int = 200 * MB  # everything unpacked over one expansion
-    max_member_bytes: int = 50 * MB  # one member
+    max_member_bytes: int = MAX_BYTES  # one member
     max_ratio: float = 200.0  # uncompressed / compressed, for members over ratio_floor_bytes
     ratio_floor_bytes: int = 1 * MB
     max_depth: int = 4  # container levels, the given file included (eml → eml → zip → zip)

@@ -165,9 +165,29 @@ def _open_nested(inner: email.message.Message, holder: SourceFile, depth: int, w
     open_message(inner, holder, depth + 1, walk)
 
 
+_HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+
+
+def repair_header_block(data: bytes) -> bytes:
+    """``data`` without the lines of its header block that are no header (no colon, not folded).
+
+    The parser ends the headers at such a line, so Content-Type and every
+    attachment after it would be read as body text and lost.
+    """
+    lines = data.splitlines(keepends=True)
+    kept: list[bytes] = []
+    for number, line in enumerate(lines):
+        if not line.strip(b"\r\n"):
+            return data if len(kept) == number else b"".join(kept + lines[number:])
+        if (_HEADER_LINE.match(line) or line[:1] in (b" ", b"\t") and kept
+                or number == 0 and line.startswith(b"From ")):
+            kept.append(line)
+    return data  # no body at all: leave it as it came
+
+
 def open_eml(src: SourceFile, depth: int, walk: Walk) -> None:
     try:
-        msg = email.message_from_bytes(src.data, policy=policy.default)
+        msg = email.message_from_bytes(repair_header_block(src.data), policy=policy.default)
     except Exception:  # the parser is lenient; anything it still cannot take is a broken file
         raise walk.error(f"{walk.named(src, '邮件')}无法解析，请让报送单位重新发送") from None
     open_message(msg, src, depth, walk)
@@ -181,7 +201,7 @@ def open_mbox(src: SourceFile, depth: int, walk: Walk) -> None:
         box = mailbox.mbox(str(path), create=False)
         try:
             for number, key in enumerate(box.iterkeys(), start=1):
-                msg = email.message_from_bytes(box.get_bytes(key), policy=policy.default)
+                msg = email.message_from_bytes(repair_header_block(box.get_bytes(key)), policy=policy.default)
                 walk.count_member()
                 open_message(msg, walk.child(src, f"第{number}封邮件", b""), depth, walk)
         finally:

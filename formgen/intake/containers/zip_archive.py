@@ -7,6 +7,7 @@ chunks so a lying header never makes us hold more than the limit.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 
@@ -32,11 +33,48 @@ def _is_encrypted(info: zipfile.ZipInfo) -> bool:
     return bool(info.flag_bits & 0x1) or info.compress_type == _AES
 
 
+def unflag_bad_utf8_names(data: bytes) -> bytes:
+    """``data`` with the UTF-8 flag (bit 11) cleared on members whose name bytes are not UTF-8.
+
+    zipfile refuses the whole archive over one such name; unflagged, the name is
+    decoded like any legacy name (GB18030 …) by :func:`zip_member_name`. Both the
+    central directory entry and the member's local header are changed, as zipfile
+    checks that they agree. Unchanged when the central directory cannot be walked.
+    """
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(data):
+        return data
+    cd_size, cd_offset = struct.unpack_from("<II", data, end + 12)
+    start = end - cd_size
+    base = start - cd_offset  # bytes prepended to the archive (self-extractors)
+    out = bytearray(data)
+    pos = start
+    while 0 <= pos and pos + 46 <= end and data[pos:pos + 4] == b"PK\x01\x02":
+        flags, = struct.unpack_from("<H", data, pos + 8)
+        n_name, n_extra, n_comment = struct.unpack_from("<HHH", data, pos + 28)
+        local, = struct.unpack_from("<I", data, pos + 42)
+        name = data[pos + 46:pos + 46 + n_name]
+        if flags & 0x800:
+            try:
+                name.decode("utf-8")
+            except UnicodeDecodeError:
+                struct.pack_into("<H", out, pos + 8, flags & ~0x800)
+                at = base + local
+                if 0 <= at and at + 30 <= len(data) and data[at:at + 4] == b"PK\x03\x04":
+                    local_flags, = struct.unpack_from("<H", data, at + 6)
+                    struct.pack_into("<H", out, at + 6, local_flags & ~0x800)
+        pos += 46 + n_name + n_extra + n_comment
+    return bytes(out)
+
+
 def open_zip(src: SourceFile, depth: int, walk: Walk) -> None:
     limits = walk.limits
     archive = walk.named(src, "压缩包")
     try:
-        zf = zipfile.ZipFile(io.BytesIO(src.data))
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(src.data))
+        except UnicodeDecodeError:  # a member flagged UTF-8 whose name is not: unflag it, keep the rest
+            zf = zipfile.ZipFile(io.BytesIO(unflag_bad_utf8_names(src.data)))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise walk.error(f"{archive}已损坏，无法打开；请让报送单位重新打包发送") from None

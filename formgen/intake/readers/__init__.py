@@ -18,10 +18,11 @@ READERS: dict[str, str] = {
     "pdf": "formgen.intake.readers.pdf_reader:read_pdf",
     "png": "formgen.intake.readers.ocr_reader:read_image",
     "jpg": "formgen.intake.readers.ocr_reader:read_image",
+    "heic": "formgen.intake.readers.ocr_reader:read_image",
     "text": "formgen.intake.readers.text_reader:read_text",
 }
 
-_WHAT = {"pdf": "PDF", "png": "图片", "jpg": "图片", "docx": "Word 文档", "text": "文本文件"}
+_WHAT = {"pdf": "PDF", "png": "图片", "jpg": "图片", "heic": "图片", "docx": "Word 文档", "text": "文本文件"}
 
 
 def reader_for(kind: str) -> Callable[[SourceFile], GridDocument] | None:
@@ -29,13 +30,7 @@ def reader_for(kind: str) -> Callable[[SourceFile], GridDocument] | None:
     if spec is None:
         return None
     module_name, func_name = spec.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name == module_name:
-            return None  # that reader is not installed in this build
-        raise
-    return getattr(module, func_name, None)
+    return getattr(importlib.import_module(module_name), func_name)
 
 
 def read_grid(source: SourceFile, kind: str) -> GridDocument:

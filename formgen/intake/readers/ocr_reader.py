@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from formgen.errors import InputFileError
 from formgen.intake.grid import GridDocument
 from formgen.intake.readers import layout
 from formgen.intake.readers.layout import GeoTable, Piece, Seg, TextLine
+from formgen.intake.readers.pdf_errors import unreadable
 from formgen.intake.result import SourceFile
 
 if TYPE_CHECKING:
@@ -35,10 +37,13 @@ MAX_PIXELS = 40_000_000  # decompression-bomb guard (an A4 page at 600 dpi is 35
 TOL_PT = 3.6  # rulings closer than this (≈10 px at 200 dpi) are one ruling
 PAD_PT = 2.0
 THREADS = 2  # the machines this runs on have 2 cores
+THREADS_ENV = "FORMGEN_OCR_THREADS"  # set by collect's process pool: cores shared among its workers
 
 PageLayout = tuple[list[GeoTable], list[TextLine]]
 
 NEEDS_OCR = "是扫描件或图片（没有文字层），需要先安装文字识别组件：pip install formgen[ocr]"
+
+NEEDS_HEIF = "是 HEIC 格式的照片（iPhone），需要先安装 HEIC 组件：pip install formgen[ocr]；或请让报送单位改发 JPG 照片"
 
 _engine = None
 _engine_lock = threading.Lock()
@@ -65,7 +70,7 @@ def engine():
                 # The line classifier flips whole lines of upright forms; scans here are upright.
                 "Global.use_cls": False,
                 "Global.log_level": "critical",
-                "EngineConfig.onnxruntime.intra_op_num_threads": THREADS,
+                "EngineConfig.onnxruntime.intra_op_num_threads": int(os.environ.get(THREADS_ENV) or THREADS),
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             })
         return _engine
@@ -80,8 +85,77 @@ def read_image(source: SourceFile) -> GridDocument:
     """A photo or scan saved as .png / .jpg → GridDocument."""
     _require_ocr(source)
     rgb, dpi = _load_image(source)
-    page = ocr_page(rgb, 1, dpi)
+    flat, dpi = flatten_photo(source, rgb, dpi)
+    page = ocr_page(flat, 1, dpi, photo=flat is not rgb)
     return layout.build_document(source.source_label, [page], "ocr", TOL_PT, PAD_PT)
+
+
+def flatten_photo(source: SourceFile, rgb: "np.ndarray", dpi: float, page: int | None = None) -> tuple["np.ndarray", float]:
+    """A phone photo → the flat, evenly lit page at DPI, as a scanner would give it;
+    a scan is returned as it is. A photo nobody can read → InputFileError saying why."""
+    from formgen.intake.readers import page_finder as pf
+
+    if not pf.looks_like_photo(rgb):
+        return rgb, dpi
+    where = f"第{page}页" if page else ""
+    try:
+        problem = pf.quality_problem(rgb)
+        if problem:
+            raise problem
+        fit = pf.find_page(rgb)
+        flat = pf.even_light(pf.rectify(rgb, fit, fit.size_px(DPI)))
+        gray = drop_red(flat)
+        problem = pf.blur_problem(gray)
+        if problem:
+            raise problem
+        turns = upright_turns(gray)
+    except pf.PhotoProblem as exc:
+        raise InputFileError(source.name, where + exc.message, f"photo_{exc.kind}") from None
+    if turns:
+        import numpy as np
+
+        flat = np.ascontiguousarray(np.rot90(flat, turns))
+    return flat, float(DPI)
+
+
+def upright_turns(gray: "np.ndarray") -> int:
+    """Quarter turns (numpy ``rot90``, counter-clockwise) that make a flattened page's text
+    upright: a photo taken sideways or upside down.
+
+    Text lines are found on a third-size copy: lines taller than wide mean the page lies
+    on its side (turn it a quarter); then the recogniser's direction classifier votes,
+    weighted by its certainty, on the widest lines: upside down or not.
+    """
+    import cv2
+    import numpy as np
+
+    eng = engine()
+    small = cv2.resize(gray, None, fx=1 / 3, fy=1 / 3, interpolation=cv2.INTER_AREA)
+
+    def boxes(img):
+        res = eng(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), use_det=True, use_cls=False, use_rec=False)
+        b = np.asarray(res.boxes if res.boxes is not None else [], dtype=float).reshape(-1, 4, 2)
+        return b, np.ptp(b[:, :, 0], axis=1) if len(b) else np.zeros(0), np.ptp(b[:, :, 1], axis=1) if len(b) else np.zeros(0)
+
+    b, w, h = boxes(small)
+    turns = 0
+    if (h > 1.5 * w).sum() > 2 * max(1, (w > 1.5 * h).sum()):
+        turns = 1
+        small = np.ascontiguousarray(np.rot90(small, 1))
+        gray = np.rot90(gray, 1)
+        b, w, h = boxes(small)
+    wide = [i for i in np.argsort(-w) if w[i] > 2 * h[i]][:12]
+    if not wide:
+        return turns
+    page = cv2.cvtColor(np.ascontiguousarray(gray), cv2.COLOR_GRAY2BGR)
+    crops = []
+    for i in wide:
+        (x0, y0), (x1, y1) = (b[i].min(0) * 3).astype(int), (b[i].max(0) * 3).astype(int)
+        crops.append(page[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3])
+    _, cls = eng.cls_and_rotate(crops)
+    flipped = sum(float(sc) for label, sc in cls.cls_res if label == "180")
+    upright = sum(float(sc) for label, sc in cls.cls_res if label != "180")
+    return (turns + 2) % 4 if flipped > 1.5 * upright else turns
 
 
 def read_scanned_pdf_pages(source: SourceFile, numbers: list[int]) -> dict[int, PageLayout]:
@@ -89,8 +163,6 @@ def read_scanned_pdf_pages(source: SourceFile, numbers: list[int]) -> dict[int, 
     _require_ocr(source)
     import numpy as np
     import pypdfium2 as pdfium
-
-    from formgen.intake.readers.pdf_reader import unreadable
 
     try:
         pdf = pdfium.PdfDocument(source.data)
@@ -102,23 +174,47 @@ def read_scanned_pdf_pages(source: SourceFile, numbers: list[int]) -> dict[int, 
             try:
                 page = pdf[n - 1]
                 w, h = page.get_size()  # points
-                scale = DPI / 72
+                scale = max(DPI / 72, _native_scale(page, w, h))
                 if w * h * scale * scale > MAX_PIXELS:  # a poster-sized page: read it coarser
                     scale = (MAX_PIXELS / (w * h)) ** 0.5
                 rgb = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
                 page.close()
             except Exception as exc:  # a page pdfium cannot render
                 raise unreadable(source, exc) from exc
-            out[n] = ocr_page(rgb, n, scale * 72)
+            flat, dpi = flatten_photo(source, rgb, scale * 72, n if len(numbers) > 1 else None)
+            out[n] = ocr_page(flat, n, dpi, photo=flat is not rgb)
     finally:
         pdf.close()
     return out
+
+
+def _native_scale(page, w: float, h: float) -> float:
+    """A page that is one big picture (a phone photo saved as PDF): the scale that
+    renders it at the picture's own resolution, so none of the photo's detail is lost."""
+    try:
+        import pypdfium2.raw as pdfium_c
+
+        best = 0.0
+        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1):
+            left, bottom, right, top = obj.get_bounds()
+            if (right - left) * (top - bottom) > 0.6 * w * h:
+                px_w, _px_h = obj.get_px_size()
+                best = max(best, px_w / max(right - left, 1.0))
+        return min(best, 600 / 72)
+    except Exception:  # an odd image object: the default resolution will do
+        return 0.0
 
 
 def _load_image(source: SourceFile) -> tuple["np.ndarray", float]:
     import numpy as np
     from PIL import Image, ImageOps
 
+    if source.data[4:8] == b"ftyp":  # HEIC (iPhone): PIL reads it through pillow-heif
+        try:
+            import pillow_heif
+        except ImportError:
+            raise InputFileError(source.name, NEEDS_HEIF, "needs_ocr") from None
+        pillow_heif.register_heif_opener()
     try:
         with Image.open(io.BytesIO(source.data)) as im:
             if im.width * im.height > MAX_PIXELS:
@@ -156,11 +252,13 @@ def _image_dpi(im) -> float:
 # --------------------------------------------------------------------------
 
 
-def ocr_page(rgb: "np.ndarray", number: int, dpi: float) -> PageLayout:
-    """Tables and outside lines of one page image, in PDF points."""
+def ocr_page(rgb: "np.ndarray", number: int, dpi: float, photo: bool = False) -> PageLayout:
+    """Tables and outside lines of one page image, in PDF points. ``photo``: a flattened
+    phone photo, whose rulings come out thin and faint (lens blur, JPEG, a seal lifted
+    off them): fainter strokes count as ink when the long strokes are looked for."""
     gray = drop_red(rgb)
     gray = deskew(gray)
-    h_mask, v_mask = ruling_masks(gray, dpi)
+    h_mask, v_mask = ruling_masks(gray, dpi, faint=photo)
     pt = 72.0 / dpi
     h, v = mask_segments(h_mask, "h", pt), mask_segments(v_mask, "v", pt)
     tables = layout.find_tables(h, v, TOL_PT, page=number)
@@ -173,7 +271,7 @@ def ocr_page(rgb: "np.ndarray", number: int, dpi: float) -> PageLayout:
         x1, y1 = int((t.x1 + TOL_PT) / pt) + 1, int((t.y1 + TOL_PT) / pt) + 1
         region = clean[y0:y1, x0:x1]
         region[lines[y0:y1, x0:x1] > 0] = 255
-    pieces = ocr_pieces(clean, pt)
+    pieces = ocr_pieces(clean, pt, spread=photo)
     outside = layout.assign_pieces(tables, pieces)
     return tables, layout.group_lines(outside, number)
 
@@ -202,10 +300,10 @@ def drop_red(rgb: "np.ndarray") -> "np.ndarray":
     return gray
 
 
-def _binary(gray: "np.ndarray") -> "np.ndarray":
+def _binary(gray: "np.ndarray", c: int = 15) -> "np.ndarray":
     import cv2
 
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, c)
 
 
 def skew_angle(gray: "np.ndarray") -> float:
@@ -245,11 +343,12 @@ def deskew(gray: "np.ndarray") -> "np.ndarray":
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def ruling_masks(gray: "np.ndarray", dpi: float = DPI) -> tuple["np.ndarray", "np.ndarray"]:
-    """Masks of the long horizontal and vertical strokes (morphological opening)."""
+def ruling_masks(gray: "np.ndarray", dpi: float = DPI, faint: bool = False) -> tuple["np.ndarray", "np.ndarray"]:
+    """Masks of the long horizontal and vertical strokes (morphological opening).
+    ``faint``: strokes only a little darker than the paper count too (photos)."""
     import cv2
 
-    bw = _binary(gray)
+    bw = _binary(gray, 6 if faint else 15)
     # 0.3 inch: longer than a stroke of one or two characters of body text, shorter
     # than the side of the smallest cell. Rulings broken by noise or a seal come
     # back as pieces that layout.merge_segments re-joins.
@@ -274,8 +373,12 @@ def mask_segments(mask: "np.ndarray", orient: str, pt: float) -> list[Seg]:
     return segs
 
 
-def ocr_pieces(gray: "np.ndarray", pt: float) -> list[Piece]:
-    """Every recognised character as a Piece (in points) with its line's score."""
+def ocr_pieces(gray: "np.ndarray", pt: float, spread: bool = False) -> list[Piece]:
+    """Every recognised character as a Piece (in points) with its line's score.
+
+    ``spread``: a line without usable character boxes is cut into characters placed
+    along its box by their widths (CJK full, Latin half), so that a line the detector
+    ran across a ruling (label and value side by side) still lands in two cells."""
     import cv2
     import numpy as np
 
@@ -291,7 +394,13 @@ def ocr_pieces(gray: "np.ndarray", pt: float) -> list[Piece]:
         box = np.asarray(box, dtype=float)
         line_h = float(min(np.ptp(box[:, 1]), np.ptp(box[:, 0])))  # vertical text: the box is tall
         char_boxes = [c for c in chars if c and c[2] is not None] if chars else []
-        if not char_boxes or "".join(c[0] for c in char_boxes) != text:
+        usable = bool(char_boxes) and "".join(c[0] for c in char_boxes) == text
+        if spread and not usable and char_boxes and "".join(c[0] for c in char_boxes) == "".join(text.split()):
+            usable = True  # the recogniser's spaces have no boxes of their own
+        if spread and not usable and len(text) > 1:
+            pieces.extend(_spread_line(box, text, line_h, float(score), pt))
+            continue
+        if not usable:
             # No usable character boxes: the whole line as one piece.
             pieces.append(Piece(box[:, 0].min() * pt, box[:, 1].min() * pt, box[:, 0].max() * pt,
                                 box[:, 1].max() * pt, text, line_h * pt, float(score)))
@@ -301,3 +410,18 @@ def ocr_pieces(gray: "np.ndarray", pt: float) -> list[Piece]:
             pieces.append(Piece(cb[:, 0].min() * pt, cb[:, 1].min() * pt, cb[:, 0].max() * pt,
                                 cb[:, 1].max() * pt, ch, line_h * pt, float(score)))
     return pieces
+
+
+def _spread_line(box: "np.ndarray", text: str, line_h: float, score: float, pt: float) -> list[Piece]:
+    """A horizontal line's characters at the places their widths give them along its box."""
+    x0, x1 = float(box[:, 0].min()), float(box[:, 0].max())
+    y0, y1 = float(box[:, 1].min()), float(box[:, 1].max())
+    if y1 - y0 > x1 - x0:  # vertical text: one piece, as before
+        return [Piece(x0 * pt, y0 * pt, x1 * pt, y1 * pt, text, line_h * pt, score)]
+    widths = [1.0 if layout.is_wide(ch) else 0.5 for ch in text]
+    unit = (x1 - x0) / (sum(widths) or 1.0)
+    out, x = [], x0
+    for ch, w in zip(text, widths):
+        out.append(Piece(x * pt, y0 * pt, (x + w * unit) * pt, y1 * pt, ch, line_h * pt, score))
+        x += w * unit
+    return out

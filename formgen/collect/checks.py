@@ -14,13 +14,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from formgen.campaign.model import Campaign
-from formgen.intake.unit_match import UnitMatcher
+from formgen.collect.correction_history import check_correction_conflicts
+from formgen.collect.unit_match import UnitMatcher
 from formgen.ledger.db import Ledger
+from formgen.ledger.mail import thread_units
 from formgen.ledger.files import Receipt, all_receipts, assignments, local_time, set_receipt_unit
 from formgen.ledger.forms import (FormRecord, add_problem, all_deeds, all_forms, clear_check_problems,
                                   effective_forms, low_confidence_values, refresh_superseding, set_deeds_link,
                                   set_form_unit)
-from formgen.ledger.views import deeds_label, squash, subject_name
+from formgen.intake.normalize import squash
+from formgen.ledger.views import deeds_label, subject_name
 from formgen.workspace import Workspace
 
 OCR_CONFIDENCE_THRESHOLD = 0.85
@@ -28,7 +31,8 @@ OCR_CONFIDENCE_THRESHOLD = 0.85
 DEEDS_MIN_SHARE = 2 / 3
 
 UNIT_METHODS = {"assigned": "人工指定", "anchor": "表格标记", "email": "发件邮箱", "text": "表内单位名称",
-                "filename": "文件名", "subject": "对应的岗位或候选人", "candidate": "对应的候选人"}
+                "filename": "文件名", "subject": "对应的岗位或候选人", "candidate": "对应的候选人",
+                "reply": "回复下发或催报邮件"}
 # Fields of a form that name the unit, best first.
 UNIT_FIELDS = ("recommending_unit", "unit_title")
 
@@ -42,6 +46,7 @@ class _Identifier:
         self.ws = ws
         self.matcher = UnitMatcher(ws.units)
         self.assigned = assignments(ledger)
+        self.replies = thread_units(ledger)  # mail path → unit of the message formgen sent that it answers
 
     def by_receipt(self, r: Receipt, texts: list[str | None] = ()) -> tuple[str | None, str | None]:
         """Unit from what the file itself says, then where it came from (no form anchors)."""
@@ -50,6 +55,8 @@ class _Identifier:
         u = self.ws.unit_by_email(r.sender)
         if u is not None:
             return u.name, "email"
+        if r.path in self.replies:  # a reply to the issue / reminder mail, even from a personal address
+            return self.replies[r.path], "reply"
         for t in texts:
             m = self.matcher.match(t)
             if m:
@@ -166,6 +173,7 @@ def run_checks(ledger: Ledger, ws: Workspace) -> None:
         _check_replaced_subject(ledger, campaign)
         _check_same_person(ledger, campaign, forms)
         _check_deeds(ledger, campaign, forms, receipts)
+        check_correction_conflicts(ledger, campaign, forms)
         by_id = {f.id: f for f in forms}
         for v in low_confidence_values(ledger, OCR_CONFIDENCE_THRESHOLD):
             f = by_id.get(v["form_id"])

@@ -1,4 +1,7 @@
-"""``formgen init``: lay out a new workspace from a preset."""
+"""``formgen init``: lay out a new workspace from a preset.
+
+Part of the issue stage because a workspace starts with the templates the forms are issued from.
+"""
 from __future__ import annotations
 
 import shutil
@@ -7,6 +10,7 @@ from pathlib import Path
 from formgen.campaign.load import write_units
 from formgen.campaign.presets import preset_dir, preset_units
 from formgen.errors import WorkspaceError
+from formgen.issue.templates import write_templates
 from formgen.workspace import CAMPAIGN_FILE, Workspace
 
 
@@ -28,7 +32,5 @@ def init_workspace(root: Path, preset: str, force: bool = False) -> Workspace:
         write_units(units_path, preset_units(preset))
     for d in (ws.templates_dir, ws.forms_in, ws.out):
         d.mkdir(exist_ok=True)
-    from formgen.issue.templates import write_templates
-
     write_templates(ws.campaign, ws.templates_dir, overwrite=force)
     return ws

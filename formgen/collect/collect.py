@@ -11,6 +11,8 @@ out/collect/收件情况.xlsx.
 * One bad file never stops the batch: it becomes a receipt with status
   ``error`` and its one-line message. Each file is recorded in one
   transaction, so an interrupted run leaves no half-recorded file.
+* What each arrival becomes (new, duplicate, primary receipt, retried, error) is
+  decided by one function, ``formgen.ledger.receipts.receive``.
 * Old formats (.doc/.wps/.rtf/.odt …), given directly or inside zips and emails, are converted to .docx
   in one LibreOffice call for the whole run.
 """
@@ -26,24 +28,20 @@ from pathlib import Path
 from typing import Callable
 
 from formgen.errors import FormgenError, InputFileError
-from formgen.intake.checks import identify_units, run_checks
-from formgen.intake.extract import MAX_BYTES, Converted, convert_ahead, extract_source
-from formgen.intake.normalize import count_chars
+from formgen.collect.checks import identify_units, run_checks
+from formgen.collect.disk import list_files, shown_name
+from formgen.collect.pool import SlowReaders, default_jobs
+from formgen.intake.extract import Converted, convert_ahead, extract_source
+from formgen.intake.limits import MAX_BYTES, too_large
+from formgen.intake.normalize import count_chars, squash
 from formgen.intake.result import ExtractResult, SourceFile
-from formgen.intake.status_book import write_status_book
+from formgen.collect.status_book import BOOK_NAME, write_status_book
 from formgen.ledger.db import Ledger
-from formgen.ledger.files import (CHINA_TZ, Receipt, delete_error_receipt, find_receipt, first_receipt_of,
-                                  get_receipt, make_primary, receipts_of_file, record_receipt, sha256_of,
-                                  store_blob, update_receipt_error)
-from formgen.ledger.forms import list_problems, move_to_receipt, record_deeds, record_form
-from formgen.ledger.views import squash
+from formgen.ledger.files import CHINA_TZ, receipts_of_file, sha256_of, store_blob
+from formgen.ledger.forms import list_problems, record_deeds, record_form
+from formgen.ledger.receipts import RETRY_KINDS, Incoming, Received, receive
 from formgen.workspace import Workspace
 
-BOOK_NAME = "收件情况.xlsx"
-# Errors that depend on this machine (LibreOffice / OCR missing), not on the file: tried again next run.
-RETRY_KINDS = {"needs_soffice", "needs_ocr", "unsupported"}
-# Files no unit sends: Office lock files, OS metadata.
-IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 Progress = Callable[[int, int, str], None]
 
@@ -59,6 +57,8 @@ class CollectReport:
     forms: Counter = field(default_factory=Counter)  # new forms by form type (None = not a known form)
     deeds: int = 0  # new detailed deeds documents
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, message) unreadable this run
+    # (file, why) not read at all: symbolic links, hidden files (formgen.collect.disk)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: int = 0  # unresolved problems in the whole ledger after the run
     errors: int = 0  # of which errors
     book: Path | None = None
@@ -78,41 +78,17 @@ class _DiskFile:
     size: int = 0
     data: bytes | None = None  # kept only until the file is recorded
 
-
-def _ignored(p: Path) -> bool:
-    name = p.name
-    return name.startswith(("~$", ".~lock", "~WRL")) or name.lower() in IGNORED_NAMES or name.startswith(".")
-
-
-def _walk(ws: Workspace, paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Every file under ``paths`` in a stable order, minus lock files and formgen's own output."""
-    own = [ws.out.resolve(), *(ws.ledger_path.with_name(ws.ledger_path.name + s) for s in ("", "-wal", "-shm"))]
-    files: dict[Path, None] = {}  # ordered set
-    ignored: list[str] = []
-    for given in paths:
-        p = Path(given)
-        if not p.exists():
-            raise FormgenError(f"找不到 {given}；请检查路径（默认收取工作目录下的 forms_in/）")
-        if p.is_dir():
-            found = [(x, x.relative_to(p).parts) for x in sorted(p.rglob("*")) if x.is_file()]
-        else:
-            found = [(p, (p.name,))]
-        for f, parts in found:
-            r = f.resolve()
-            if any(r == o or o in r.parents for o in own):
-                continue
-            if any(_ignored(Path(part)) for part in parts):  # lock files, hidden files and folders
-                ignored.append(str(f))
-                continue
-            files[r] = None
-    return list(files), ignored
+    @property
+    def name(self) -> str:
+        """The file's name as recorded and shown (decoded, no control characters)."""
+        return shown_name(self.path.name)
 
 
 def _key(ws: Workspace, path: Path) -> str:
     try:
-        return path.relative_to(ws.root).as_posix()
+        return shown_name(path.relative_to(ws.root).as_posix())
     except ValueError:
-        return path.as_posix()
+        return shown_name(path.as_posix())
 
 
 def _hash_file(path: Path) -> tuple[str, int]:
@@ -125,24 +101,32 @@ def _hash_file(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress | None = None) -> CollectReport:
-    """Collect ``paths`` (default: forms_in/) into the workspace's ledger; see the module docstring."""
+def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress | None = None,
+            jobs: int | None = None) -> CollectReport:
+    """Collect ``paths`` (default: forms_in/) into the workspace's ledger; see the module docstring.
+
+    ``jobs``: processes for the slow readers (scans, photos, PDFs; default: the core count;
+    formgen.collect.pool). The ledger is written by this process alone, in file order."""
     started = time.monotonic()
     report = CollectReport()
-    files, report.ignored = _walk(ws, list(paths) if paths else [ws.forms_in])
+    own = [ws.out.resolve(), *(ws.ledger_path.with_name(ws.ledger_path.name + s) for s in ("", "-wal", "-shm"))]
+    listing = list_files(list(paths) if paths else [ws.forms_in], own)
+    files, report.ignored, report.skipped = listing.files, listing.ignored, listing.skipped
     report.scanned = len(files)
     with ws.ledger() as ledger:
         run = _Run(ledger, ws, report)
         pending = run.pending(files)
-        converted = _convert_batch(pending)
-        for i, df in enumerate(pending):
-            if progress:
-                progress(i, len(pending), df.path.name)
-            before = (report.new_files, report.duplicates, report.unreadable)
-            run.collect_file(df, converted)
-            if (report.new_files, report.duplicates, report.unreadable) == before:
-                report.unchanged += 1  # a retried failure that fails the same way
-            df.data = None
+        with SlowReaders(default_jobs() if jobs is None else jobs) as slow:
+            slow.submit([(df.path, df.name, df.sha256) for df in pending if df.size <= MAX_BYTES], run.forms)
+            converted = _convert_batch(pending)
+            for i, df in enumerate(pending):
+                if progress:
+                    progress(i, len(pending), df.name)
+                before = (report.new_files, report.duplicates, report.unreadable)
+                run.collect_file(df, converted, slow.outcome(df.path))
+                if (report.new_files, report.duplicates, report.unreadable) == before:
+                    report.unchanged += 1  # a retried failure that fails the same way
+                df.data = None
         if progress:
             progress(len(pending), len(pending), "")
         identify_units(ledger, ws)
@@ -166,7 +150,7 @@ def _convert_batch(pending: list[_DiskFile]) -> Converted:
                 data = df.path.read_bytes()
             except OSError:
                 continue  # said when the file's turn comes
-            yield SourceFile(name=df.path.name, data=data, path=str(df.path))
+            yield SourceFile(name=df.name, data=data, path=str(df.path))
 
     return convert_ahead(sources())  # one file's bytes in memory at a time, plus the old-format ones
 
@@ -189,7 +173,8 @@ class _Run:
                 sha, size = _hash_file(path)
             except OSError as e:
                 self.report.unreadable += 1
-                self.report.failures.append((str(path), f"无法读取文件（{e.strerror or e}）"))
+                self.report.failures.append((shown_name(str(path)), f"无法读取文件（{e.strerror or e}），本次未收取；"
+                                             "下次运行 formgen collect 时会重新读取"))
                 continue
             mtime = datetime.fromtimestamp(st.st_mtime, CHINA_TZ).replace(tzinfo=None)
             df = _DiskFile(path, _key(self.ws, path), mtime, sha, size)
@@ -202,28 +187,51 @@ class _Run:
 
     # reading --------------------------------------------------------------------------------
     def _extract(self, df: _DiskFile, converted: Converted) -> list[ExtractResult]:
-        source = SourceFile(name=df.path.name, data=df.data or b"", path=str(df.path))
+        source = SourceFile(name=df.name, data=df.data or b"", path=str(df.path))
         results = extract_source(source, self.forms, converted=converted)
         for r in results:
             r.file = df.key
         return results
 
-    def collect_file(self, df: _DiskFile, converted: Converted) -> None:
+    def collect_file(self, df: _DiskFile, converted: Converted, ahead: tuple | None = None) -> None:
+        """Read (unless a pool worker did: ``ahead``, see formgen.collect.pool) and record one file."""
         error: InputFileError | None = None
         results: list[ExtractResult] = []
-        if df.size > MAX_BYTES:
-            error = InputFileError(df.path, f"文件过大（{df.size // (1024 * 1024)} MB，上限 "
-                                            f"{MAX_BYTES // (1024 * 1024)} MB），请让报送单位压缩图片后重新发送", "too_large")
+        if ahead is not None and ahead[0] != "retry":
+            if ahead[0] == "transient":
+                self._transient(df, ahead[1])
+                return
+            df.data = ahead[1]
+            df.sha256, df.size = sha256_of(df.data), len(df.data)
+            if ahead[0] == "ok":
+                results = ahead[2]
+                for r in results:
+                    r.file = df.key
+            elif ahead[0] == "error":
+                error = InputFileError(df.path, ahead[2], ahead[3])
+            else:
+                with self.log.open("a", encoding="utf-8") as fh:
+                    fh.write(f"== {df.key}\n{ahead[2]}\n")
+                error = InputFileError(df.path, f"读取时发生内部错误（{ahead[2].split(':')[0]}），详情见 {self.log}",
+                                       "internal")
+        elif df.size > MAX_BYTES:
+            error = too_large(df.path, df.size)
         else:
             try:
                 if df.data is None:
-                    df.data = df.path.read_bytes()
+                    data = df.path.read_bytes()
+                    if df.sha256 and sha256_of(data) != df.sha256:
+                        # changed since it was listed (still being copied, truncated, replaced): not final
+                        self._transient(df, "在收件过程中被改动（可能仍在复制中）")
+                        return
+                    df.data = data
                 df.sha256, df.size = sha256_of(df.data), len(df.data)  # what is there now
                 results = self._extract(df, converted)
             except InputFileError as e:
                 error = e
-            except OSError as e:
-                error = InputFileError(df.path, f"无法读取文件（{e.strerror or e}）", "unreadable")
+            except OSError as e:  # vanished, locked, unplugged share: the disk's state, not the unit's file
+                self._transient(df, f"无法读取（{e.strerror or e}）")
+                return
             except Exception as e:  # a reader bug must not stop the batch; details for the maintainers
                 with self.log.open("a", encoding="utf-8") as fh:
                     fh.write(f"== {df.key}\n{traceback.format_exc()}\n")
@@ -232,75 +240,58 @@ class _Run:
         with self.ledger.transaction():
             store_blob(self.ledger, df.data, df.sha256, df.size)
             if error is not None:
-                self._record_error(df, df.sha256, df.path.name, [], error.message, error.kind)
+                self._receive(df, self._arrival(df, df.sha256, df.name, []), error.message, error.kind)
                 return
             for leaf, group in _by_leaf(df, results):
                 self._record_leaf(df, leaf, group)
-            # A whole-file failure of an earlier run that reads now (e.g. LibreOffice installed since).
-            for old in receipts_of_file(self.ledger, df.key, df.sha256):
-                if old.status == "error" and not old.via and old.error_kind in RETRY_KINDS:
-                    delete_error_receipt(self.ledger, old.id)
+
+    def _transient(self, df: _DiskFile, why: str) -> None:
+        """A read that failed for a passing reason: reported, nothing recorded, read again next run."""
+        self.report.unreadable += 1
+        self.report.failures.append((df.key, f"{why}，本次未收取；下次运行 formgen collect 时会重新读取"))
 
     # recording ------------------------------------------------------------------------------
-    def _record_error(self, df: _DiskFile, sha: str, name: str, via: list[str], message: str,
-                      kind: str | None, leaf: SourceFile | None = None) -> None:
-        # InputFileError messages start with the file's name; the receipt names the file already.
-        for prefix in (f"{df.path.name}：", f"{name}："):
-            message = message.removeprefix(prefix)
-        old = find_receipt(self.ledger, sha, df.key, via, name)
-        if old is not None:
-            if old.status == "error" and (old.error, old.error_kind) != (message, kind):
-                update_receipt_error(self.ledger, old.id, "error", message, kind)
-            return
-        record_receipt(self.ledger, sha256=sha, path=df.key, outer_sha256=df.sha256, name=name, via=via,
+    def _arrival(self, df: _DiskFile, sha: str, name: str, via: list[str],
+                 leaf: SourceFile | None = None) -> Incoming:
+        return Incoming(sha256=sha, path=df.key, outer_sha256=df.sha256, name=name, via=via,
                        sender=leaf.sender if leaf else None, sent_at=leaf.sent_at if leaf else None,
-                       email_subject=leaf.subject if leaf else None, file_mtime=df.mtime, status="error",
-                       error=message, error_kind=kind)
-        self.report.unreadable += 1
-        self.report.failures.append((" → ".join([df.key, *via[1:], name]) if via else df.key, message))
+                       email_subject=leaf.subject if leaf else None, file_mtime=df.mtime)
+
+    def _receive(self, df: _DiskFile, arrival: Incoming, message: str | None = None,
+                 kind: str | None = None) -> Received:
+        """One arrival through the receipt policy (formgen.ledger.receipts), counted in the report."""
+        if message is not None:
+            # InputFileError messages start with the file's name; the receipt names the file already.
+            for prefix in (f"{df.path.name}：", f"{df.name}：", f"{arrival.name}："):
+                message = message.removeprefix(prefix)
+        received = receive(self.ledger, arrival, None if message is None else (message, kind))
+        if received.outcome == "error":
+            self.report.unreadable += 1
+            label = " → ".join([df.key, *arrival.via[1:], arrival.name]) if arrival.via else df.key
+            self.report.failures.append((label, message))
+        elif received.outcome == "duplicate":
+            self.report.duplicates += 1
+        elif received.takes_forms:
+            self.report.new_files += 1
+        return received
 
     def _record_leaf(self, df: _DiskFile, leaf: SourceFile, group: list[ExtractResult]) -> None:
-        ledger, report = self.ledger, self.report
-        sha = store_blob(ledger, leaf.data) if leaf.data else df.sha256
-        via = list(leaf.via)
+        sha = store_blob(self.ledger, leaf.data) if leaf.data else df.sha256
+        arrival = self._arrival(df, sha, leaf.name, list(leaf.via), leaf)
         message = _unreadable_member(group)
         if message is not None:
-            self._record_error(df, sha, leaf.name, via, message, group[0].error_kind or "member", leaf)
+            self._receive(df, arrival, message, group[0].error_kind or "member")
             return
-        old = find_receipt(ledger, sha, df.key, via, leaf.name)
-        if old is not None and old.status != "error":
-            return  # this arrival is recorded already
-        first = first_receipt_of(ledger, sha)
-        common = dict(sha256=sha, path=df.key, outer_sha256=df.sha256, name=leaf.name, via=via, sender=leaf.sender,
-                      sent_at=leaf.sent_at, email_subject=leaf.subject, file_mtime=df.mtime)
-        if old is None and first is not None:
-            new_id = record_receipt(ledger, **common, status="duplicate", duplicate_of=first.id)
-            report.duplicates += 1
-            if _better(get_receipt(ledger, new_id), first):
-                make_primary(ledger, first.id, new_id)
-                move_to_receipt(ledger, first.id, new_id)
+        received = self._receive(df, arrival)
+        if not received.takes_forms:
             return
-        if old is not None:  # a retried failure that reads now
-            update_receipt_error(ledger, old.id, "ok", None, None)
-            receipt_id = old.id
-        else:
-            receipt_id = record_receipt(ledger, **common)
-        report.new_files += 1
         for seq, r in enumerate(group):
             if r.kind == "deeds_document":
-                record_deeds(ledger, receipt_id, r, count_chars(r.text))
-                report.deeds += 1
+                record_deeds(self.ledger, received.receipt_id, r, count_chars(r.text))
+                self.report.deeds += 1
             else:
-                record_form(ledger, receipt_id, seq, r, subject=_subject(r, self.name_fields))
-                report.forms[r.form_type] += 1
-
-
-def _better(new: Receipt, first: Receipt) -> bool:
-    """Is ``new`` a better arrival of record than ``first``: by email (sender, date), else earlier."""
-    def rank(r: Receipt) -> tuple:
-        return (0 if r.sender else 1, r.arrived_at or datetime.max, r.id)
-
-    return rank(new) < rank(first)
+                record_form(self.ledger, received.receipt_id, seq, r, subject=_subject(r, self.name_fields))
+                self.report.forms[r.form_type] += 1
 
 
 def _by_leaf(df: _DiskFile, results: list[ExtractResult]) -> list[tuple[SourceFile, list[ExtractResult]]]:
@@ -312,7 +303,7 @@ def _by_leaf(df: _DiskFile, results: list[ExtractResult]) -> list[tuple[SourceFi
             leaf = r.origin
         else:  # a member the container could not hand over: only its name is known
             key = ("missing", r.source)
-            leaf = SourceFile(name=r.source or df.path.name, data=b"", path=str(df.path), via=[df.path.name])
+            leaf = SourceFile(name=r.source or df.name, data=b"", path=str(df.path), via=[df.name])
         groups.setdefault(key, (leaf, []))[1].append(r)
     return list(groups.values())
 
@@ -331,3 +322,30 @@ def _subject(r: ExtractResult, name_fields: dict[str, str]) -> str | None:
     if isinstance(value, str) and squash(value):
         return value.strip()
     return r.subject
+
+
+# ---- files that are not on disk: messages from the office mailbox (formgen.mail) --------------
+
+def collect_data(ledger: Ledger, ws: Workspace, report: CollectReport, key: str, name: str, data: bytes,
+                 when: datetime, converted: Converted | None = None) -> None:
+    """Collect one file held in memory as if it were ``key`` on disk, modified at ``when`` (China time).
+
+    Joins the caller's transaction (the mail fetch records a message and its UID in the same one).
+    """
+    df = _DiskFile(Path(name), key, when, sha256_of(data), len(data), data)
+    _Run(ledger, ws, report).collect_file(df, converted or {})
+
+
+def convert_data(items: list[tuple[str, bytes]]) -> Converted:
+    """Old-format files among ``(name, bytes)`` items (inside emails too), converted in one LibreOffice call."""
+    return convert_ahead(SourceFile(name=n, data=d, path=n) for n, d in items)
+
+
+def finish_collect(ledger: Ledger, ws: Workspace, report: CollectReport) -> None:
+    """After new files: place them with units, run the checks, count problems, rewrite 收件情况.xlsx."""
+    identify_units(ledger, ws)
+    run_checks(ledger, ws)
+    problems = [p for p in list_problems(ledger) if not p.resolved]
+    report.problems = len(problems)
+    report.errors = sum(1 for p in problems if p.severity == "error")
+    report.book = write_status_book(ledger, ws, ws.out_dir("collect") / BOOK_NAME)

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from formgen.campaign.model import Campaign
-from formgen.intake.checks import UNIT_METHODS
+from formgen.collect.checks import UNIT_METHODS
+from formgen.collect.correction_history import corrections_sheet
 from formgen.ledger.db import Ledger
 from formgen.ledger.files import all_receipts, route_label
 from formgen.ledger.forms import all_deeds, all_forms, list_problems
@@ -21,6 +22,7 @@ from formgen.ledger.views import deeds_label, unit_status
 from formgen.workspace import Workspace
 from formgen.xlsx import BORDER, ERROR_FILL, OK_FILL, WARN_FILL, WRAP, header_row, print_setup, set_text, set_value
 
+BOOK_NAME = "收件情况.xlsx"  # in out/collect/
 METHOD_LABELS = {"tagged": "表格标记", "labels": "标签匹配", "pdf-text": "PDF 文字", "ocr": "OCR 识别"}
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
 BASIS_LABELS = {"email": "邮件发送时间", "mtime": "文件修改时间"}
@@ -82,6 +84,7 @@ def write_status_book(ledger: Ledger, ws: Workspace, path: Path) -> Path:
     _units_sheet(wb.active, ledger, ws)
     _problems_sheet(wb.create_sheet("问题清单"), ledger, campaign)
     _files_sheet(wb.create_sheet("收到的文件"), ledger, campaign)
+    corrections_sheet(wb.create_sheet("人工更正"), ledger, campaign, all_forms(ledger))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
@@ -106,7 +109,10 @@ def _units_sheet(sh, ledger: Ledger, ws: Workspace) -> None:
                 if e.missing:
                     lines.append(f"还差 {e.missing} 份")
                 cells.append("\n".join(lines))
-                fills.append(WARN_FILL if e.missing or len(e.arrivals) > e.need else OK_FILL)
+                fills.append(WARN_FILL if e.missing or 0 < e.need < len(e.arrivals) else OK_FILL)
+            elif e.need == 0:  # not this unit's form (its category) or voluntary
+                cells.append("—")
+                fills.append(None)
             else:
                 cells.append("未收")
                 fills.append(ERROR_FILL)
@@ -115,7 +121,8 @@ def _units_sheet(sh, ledger: Ledger, ws: Workspace) -> None:
         cells.append("齐全" if not owed else f"缺 {owed} 项")
         _row(sh, r, cells, widths=widths)
         for j, fill in enumerate(fills):
-            sh.cell(row=r, column=4 + j).fill = fill
+            if fill is not None:
+                sh.cell(row=r, column=4 + j).fill = fill
         if st.errors:
             sh.cell(row=r, column=4 + len(fills)).fill = ERROR_FILL
     sh.freeze_panes = "C2"

@@ -18,6 +18,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from formgen.campaign.model import Campaign
+from formgen.errors import FormgenError
 from formgen.ledger.files import CHINA_TZ, now
 from formgen.ledger.views import DEEDS, Expected, UnitStatus, unit_status
 from formgen.workspace import Workspace
@@ -128,8 +129,12 @@ def reminder_message(campaign: Campaign, st: UnitStatus, emails: list[str], when
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def _file_name(index: int, unit: str) -> str:
-    return f"{index:02d}_{_UNSAFE.sub('_', unit)}.eml"
+def _file_name(index: int, unit: str, max_bytes: int = 240) -> str:
+    """``NN_单位.eml``, the unit's name cut (…) to fit a file name's 255 bytes."""
+    part = _UNSAFE.sub('_', unit)
+    while len(f"{index:02d}_{part}.eml".encode("utf-8")) > max_bytes and len(part) > 1:
+        part = part[:-2] + "…"
+    return f"{index:02d}_{part}.eml"
 
 
 def write_reminders(ws: Workspace, out_dir: Path | None = None, when: datetime | None = None) -> list[Reminder]:
@@ -146,11 +151,19 @@ def write_reminders(ws: Workspace, out_dir: Path | None = None, when: datetime |
     with ws.ledger() as ledger:
         rows = unit_status(ledger, campaign, ws.units)
     out: list[Reminder] = []
+    failed: list[str] = []
     for i, st in enumerate((r for r in rows if r.listed and r.owed), start=1):
         emails = units[st.unit].emails()
         msg, bad = reminder_message(campaign, st, emails, when)
         path = out_dir / _file_name(i, st.unit)
-        path.write_bytes(bytes(msg))
+        try:
+            path.write_bytes(bytes(msg))
+        except OSError as e:  # one unwritable reminder must not cost the others
+            failed.append(f"{st.unit[:30]}：{e.strerror or e}")
+            continue
         out.append(Reminder(st.unit, [e for e in emails if e not in bad], [_item(campaign, e, st) for e in st.owed],
                             path, bad))
+    if failed:
+        raise FormgenError(f"已生成 {len(out)} 封催报邮件，另有 {len(failed)} 封无法写入 {out_dir}："
+                           f"{'；'.join(failed[:3])}；请检查目录权限和磁盘空间")
     return out

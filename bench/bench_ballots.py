@@ -1,0 +1,121 @@
+"""Ballot reading: accuracy and pages/second, formgen vs a naive reader, in one run.
+
+    .venv/bin/python bench/bench_ballots.py [--scans SHEETS] [--photos SHEETS] [--seed N]
+
+Pages are printed (the real PDF page), filled with varied marks and degraded as
+an office scanner or a phone would (formgen.ballots.sample); generating them is
+not timed. The naive reader takes the page as the whole image, reads a fixed
+threshold at the nominal box positions, without registration; it is even told
+which sheet and page it holds (it has no code reader). "Right" follows
+tests/test_ballots_read.py: a crossed-out replacement or a faint touch may be
+flagged; a mark read wrong without a flag is "wrong".
+Finally every scanned page goes through the ledger twice (a rescan) to count
+sheets counted twice.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from test_ballots_read import judge, settings  # noqa: E402
+
+from formgen.ballots import layout as L  # noqa: E402
+from formgen.ballots.read import EMPTY, INSET, MARKED, RowRead, classify, ink_channel, read_page  # noqa: E402
+from formgen.ballots.sample import filled_pages  # noqa: E402
+
+
+def naive_read(img, s, truth) -> list[RowRead]:
+    """Fixed threshold at nominal positions of the page stretched over the whole image."""
+    rating = s.rating(truth.rating_id)
+    pl = L.page_layout(rating, truth.page)
+    g = cv2.resize(ink_channel(img), (int(L.PAGE_W * 5), int(L.PAGE_H * 5)), interpolation=cv2.INTER_AREA)
+    rows = []
+    for i, subject in enumerate(pl.subjects):
+        inks = []
+        for j in range(len(pl.levels)):
+            x0, y0, x1, y1 = pl.box(i, j)
+            cut = g[int((y0 + INSET) * 5):int((y1 - INSET) * 5), int((x0 + INSET) * 5):int((x1 - INSET) * 5)]
+            inks.append(float((cut < 128).mean()))
+        marked = [j for j, v in enumerate(inks) if v >= 0.1]
+        status, level = ("ok", pl.levels[marked[0]]) if len(marked) == 1 else (
+            ("empty", None) if not marked else ("multiple", None))
+        rows.append(RowRead(i, pl.first_no + i, subject, status, level, "", inks))
+    return rows
+
+
+def measure(kind: str, sheets: int, seed: int):
+    s = settings()
+    levels = s.ratings[0].levels
+    pages = list(filled_pages(s, sheets, np.random.default_rng(seed), kind, dpis=(150, 200, 300)))
+    ours, naive = Counter(), Counter()
+    t0 = time.perf_counter()
+    reads = [read_page(img, s, kind, n + 1) for n, (img, _) in enumerate(pages)]
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    naive_reads = [naive_read(img, s, truth) for img, truth in pages]
+    t_naive = time.perf_counter() - t0
+    unread = 0
+    for pr, nr, (_, truth) in zip(reads, naive_reads, pages):
+        if pr.problem or (pr.code.serial, pr.code.page) != (truth.serial, truth.page):
+            unread += 1
+            ours["wrong"] += len(truth.rows)
+        else:
+            for row, t in zip(pr.rows, truth.rows):
+                ours[judge(t, row, levels)] += 1
+        for row, t in zip(nr, truth.rows):
+            naive[judge(t, row, levels)] += 1
+    return pages, reads, ours, naive, t_ours, t_naive, unread
+
+
+def counted_twice(pages, reads) -> int:
+    """Read every page twice into a ledger (a rescan); how many sheets' rows count more than once."""
+    from formgen.ballots.tally import read_files
+    from formgen.ledger.db import Ledger
+    from formgen.ledger.tallies import tally_counts
+
+    s = settings()
+    files = [(f"p{n}.jpg", cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes())
+             for n, (img, _) in enumerate(pages)]
+    with tempfile.TemporaryDirectory() as d, Ledger(Path(d) / "l.sqlite") as ledger:
+        read_files(files + files[: len(files) // 2], s, ledger)
+        total = sum(tally_counts(ledger, "internal").values())
+    expected = sum(1 for pr in reads if not pr.problem for r in pr.rows if r.status == "ok")
+    return total - expected
+
+
+def line(name, c: Counter, pages: int, secs: float) -> str:
+    n = sum(c.values()) or 1
+    return (f"  {name:<8} marks right {100 * c['right'] / n:7.3f}%   flagged {100 * c['flagged'] / n:5.2f}%   "
+            f"wrong (silent) {100 * c['wrong'] / n:6.3f}%   {pages / secs:6.1f} pages/s")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scans", type=int, default=60, help="sheets scanned (2 pages each; default 60)")
+    ap.add_argument("--photos", type=int, default=25, help="sheets photographed (default 25)")
+    ap.add_argument("--seed", type=int, default=11)
+    args = ap.parse_args()
+    cv2.setNumThreads(2)
+    print(f"thresholds: empty < {EMPTY}, marked ≥ {MARKED} (share of inked pixels in a box)")
+    for kind, n in (("scan", args.scans), ("photo", args.photos)):
+        pages, reads, ours, naive, t_ours, t_naive, unread = measure(kind, n, args.seed)
+        rows = sum(len(t.rows) for _, t in pages)
+        print(f"{kind}: {len(pages)} pages, {rows} rows, pages not identified: {unread}")
+        print(line("formgen", ours, len(pages), t_ours))
+        print(line("naive", naive, len(pages), t_naive))
+        if kind == "scan":
+            print(f"  sheets counted twice after rescanning half the pages: {counted_twice(pages, reads)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""The ballots stage: print, read returned ballots into the ledger, decide flagged rows.
+
+``collect_hook`` is the one call ``formgen collect`` makes: it reads ``ballots_in/``
+(when the campaign has ratings) into the same ledger and refreshes the workbook.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from formgen.ballots.pdf import write_ballots
+from formgen.ballots.settings import load_ballot_settings
+from formgen.ballots.tally import BallotReport, decide, files_in, read_files
+from formgen.ballots.workbook import BOOK_NAME, decisions_in_book, write_book
+from formgen.errors import ConfigError
+from formgen.ledger import ballots as LB
+
+BALLOTS_IN = "ballots_in"  # where the office puts scanned / photographed ballots
+
+
+def print_ballots(ws) -> list[Path]:
+    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    return write_ballots(settings, ws.out_dir("ballots"))
+
+
+def book_path(ws) -> Path:
+    return ws.out_dir("tally") / BOOK_NAME
+
+
+def read_ballots(ws, paths: list[Path] | None = None, ledger=None) -> tuple[BallotReport, Path]:
+    """Read ``ballots_in/`` (or ``paths``) into the ledger; returns the report and the workbook."""
+    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    own = ledger is None
+    ledger = ledger or ws.ledger()
+    try:
+        book = book_path(ws)
+        _take_book_decisions(ledger, settings, book)
+        files = []
+        for p in paths or [ws.root / BALLOTS_IN]:
+            files += files_in(p) if p.is_dir() else [(p.name, p.read_bytes())] if p.is_file() else []
+        report = read_files(files, settings, ledger)
+        return report, write_book(ledger, settings, book)
+    finally:
+        if own:
+            ledger.close()
+
+
+def _take_book_decisions(ledger, settings, book: Path) -> int:
+    """Decisions written into the workbook's 判定 column become ledger decisions (new ones only)."""
+    latest = LB.latest_decisions(ledger)
+    n = 0
+    for source, row_no, level, by in decisions_in_book(book):
+        d = latest.get((source, row_no))
+        if d and d.level == level:
+            continue
+        decide(ledger, settings, source, row_no, level, by or "统计表", "在测评票统计.xlsx 中判定")
+        n += 1
+    return n
+
+
+def decide_row(ws, source: str, row_no: int, level: str, by: str = "", note: str = "") -> Path:
+    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    with ws.ledger() as ledger:
+        decide(ledger, settings, source, row_no, level, by, note)
+        return write_book(ledger, settings, book_path(ws))
+
+
+def collect_hook(ws, ledger) -> BallotReport | None:
+    """Called by ``formgen collect``: ballots in ``ballots_in/`` are read too. None when there are none."""
+    if not (ws.root / BALLOTS_IN).is_dir():
+        return None
+    try:
+        report, _ = read_ballots(ws, ledger=ledger)
+    except ConfigError:
+        return None  # the campaign has no ratings: ballots_in/ is not ours to read
+    return report
+
+
+def print_collected_ballots(ws, echo) -> BallotReport | None:
+    """The CLI's collect hook: read ``ballots_in/`` when there is one and say what came of it."""
+    with ws.ledger() as ledger:
+        report = collect_hook(ws, ledger)
+    if report is None:
+        return None
+    echo(f"测评票：本次读取 {report.pages} 页；台账中计票 {report.counted} 项，无效 {report.invalid} 项，"
+         f"待人工判定 {report.flagged} 项；统计表：{book_path(ws).relative_to(ws.root)}")
+    for line in report.duplicates + report.problems:
+        echo(f"  {line}")
+    return report

@@ -1,0 +1,170 @@
+"""测评票统计.xlsx: totals per subject × level × rater group, invalid rows, flagged rows with their image.
+
+A person decides a flagged row either with ``formgen ballots decide`` or by
+writing the level (or 无效) in the 判定 column of the 待人工判定 sheet and running
+``formgen ballots read`` again, which records the decision in the ledger.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.drawing.image import Image as XLImage
+from openpyxl.styles import Font
+
+from formgen import xlsx as X
+from formgen.ballots.settings import BallotSettings
+from formgen.errors import FormgenError
+from formgen.ledger import ballots as LB
+from formgen.ledger.db import Ledger
+from formgen.ledger.tallies import tally_counts
+
+BOOK_NAME = "测评票统计.xlsx"
+FLAG_SHEET = "待人工判定"
+FLAG_HEAD = ["票源", "文件", "文件页", "序号", "测评对象", "评议人类别", "情况", "建议", "本行图像", "判定（等次或无效）", "判定人"]
+
+
+def write_book(ledger: Ledger, settings: BallotSettings, path: Path) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    reads = LB.page_reads(ledger)
+    decided = LB.latest_decisions(ledger)
+    for rating in settings.ratings:
+        _totals(wb.create_sheet(_title(f"汇总-{rating.id}")), ledger, rating, reads, decided)
+    _flags(wb.create_sheet(FLAG_SHEET), reads, decided)
+    _invalid(wb.create_sheet("无效项"), reads, decided)
+    _problems(wb.create_sheet("问题页"), LB.page_problems(ledger))
+    _history(wb.create_sheet("判定记录"), LB.decisions(ledger))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(tmp)
+    try:
+        tmp.replace(path)
+    except PermissionError:
+        raise FormgenError(f"{path.name} 正在被 Excel/WPS 打开，无法更新；请关闭后重试") from None
+    return path
+
+
+def _title(s: str) -> str:
+    return "".join(ch for ch in s if ch not in "[]:*?/\\")[:31]
+
+
+def _totals(ws, ledger, rating, reads, decided) -> None:
+    counts = tally_counts(ledger, rating.id)
+    invalid: dict[tuple[str, str], int] = defaultdict(int)
+    pending: dict[tuple[str, str], int] = defaultdict(int)
+    sheets = defaultdict(set)
+    for r in reads:
+        if r.rating != rating.id:
+            continue
+        sheets[r.group].add(r.serial)
+        d = decided.get((r.source, r.row_no))
+        if d and d.level == LB.INVALID or not d and r.status in ("empty", "multiple"):
+            invalid[(r.subject, r.group)] += 1
+        elif not d and r.status == "flagged":
+            pending[(r.subject, r.group)] += 1
+    X.set_text(ws.cell(1, 1), f"{rating.title} 统计（按评议人类别）")
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    groups = [g.name for g in rating.groups]
+    X.set_text(ws.cell(2, 1), "收回票数：" + "；".join(f"{g} {len(sheets[g])} 份（印制 {c.count} 份）"
+                                                   for g, c in zip(groups, rating.groups)))
+    head = ["序号", rating.subject_label]
+    for g in groups:
+        head += [f"{g}\n{lv}" for lv in rating.levels] + [f"{g}\n无效", f"{g}\n待判定"]
+    X.header_row(ws, 4, head, [6, 24] + [10] * (len(head) - 2))
+    ws.row_dimensions[4].height = 52
+    for i, subject in enumerate(rating.subjects, start=1):
+        row = [i, subject]
+        for g in groups:
+            row += [counts.get((subject, g, lv), 0) for lv in rating.levels]
+            row += [invalid[(subject, g)], pending[(subject, g)]]
+        for j, v in enumerate(row, start=1):
+            c = ws.cell(4 + i, j)
+            X.set_value(c, v)
+            c.border = X.BORDER
+            if head[j - 1].endswith("待判定") and v:
+                c.fill = X.WARN_FILL
+    ws.freeze_panes = "C5"
+    X.print_setup(ws, title_rows="4:4")
+
+
+def _flags(ws, reads, decided) -> None:
+    X.header_row(ws, 1, FLAG_HEAD, [26, 24, 7, 6, 18, 14, 30, 8, 70, 14, 10])
+    n = 1
+    for r in reads:
+        if r.status != "flagged":
+            continue
+        n += 1
+        d = decided.get((r.source, r.row_no))
+        vals = [r.source, r.file, r.file_page, r.row_no, r.subject, r.group, r.reason, r.level or "",
+                None, d.level if d else None, d.decided_by if d else None]
+        for j, v in enumerate(vals, start=1):
+            c = ws.cell(n, j)
+            X.set_value(c, v)
+            c.border = X.BORDER
+            c.alignment = X.WRAP
+        ws.cell(n, 10).fill = X.OK_FILL if d else X.WARN_FILL
+        if r.crop:
+            img = XLImage(BytesIO(r.crop))
+            scale = 480 / max(img.width, 1)
+            img.width, img.height = int(img.width * scale), int(img.height * scale)
+            ws.add_image(img, f"I{n}")
+            ws.row_dimensions[n].height = img.height * 0.75 + 6
+    ws.freeze_panes = "A2"
+    X.print_setup(ws, title_rows="1:1")
+
+
+def _invalid(ws, reads, decided) -> None:
+    X.header_row(ws, 1, ["票源", "文件", "文件页", "序号", "测评对象", "评议人类别", "情况"], [26, 24, 7, 6, 18, 14, 30])
+    n = 1
+    for r in reads:
+        d = decided.get((r.source, r.row_no))
+        if d and d.level == LB.INVALID:
+            why = f"人工判定无效（{d.decided_by or '未署名'}，{d.decided_at}）"
+        elif not d and r.status in ("empty", "multiple"):
+            why = r.reason
+        else:
+            continue
+        n += 1
+        for j, v in enumerate([r.source, r.file, r.file_page, r.row_no, r.subject, r.group, why], start=1):
+            X.set_value(ws.cell(n, j), v)
+    X.print_setup(ws, title_rows="1:1")
+
+
+def _problems(ws, problems) -> None:
+    X.header_row(ws, 1, ["文件", "页", "情况"], [30, 6, 90])
+    for n, (file, page, _kind, message) in enumerate(problems, start=2):
+        for j, v in enumerate([file, page, message], start=1):
+            X.set_value(ws.cell(n, j), v)
+    X.print_setup(ws, title_rows="1:1")
+
+
+def _history(ws, history) -> None:
+    X.header_row(ws, 1, ["票源", "序号", "判定", "判定人", "说明", "时间"], [26, 6, 10, 10, 30, 20])
+    for n, d in enumerate(history, start=2):
+        for j, v in enumerate([d.source, d.row_no, d.level, d.decided_by, d.note, d.decided_at], start=1):
+            X.set_value(ws.cell(n, j), v)
+
+
+def decisions_in_book(path: Path) -> list[tuple[str, int, str, str]]:
+    """(source, 序号, level, by) the person wrote in the 判定 column of the 待人工判定 sheet."""
+    if not path.exists():
+        return []
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - a damaged book must not stop the read
+        raise FormgenError(f"{path.name} 无法打开（可能已损坏）；请删除后重新运行 formgen ballots read") from None
+    if FLAG_SHEET not in wb.sheetnames:
+        return []
+    out = []
+    for row in wb[FLAG_SHEET].iter_rows(min_row=2, values_only=True):
+        if not row or len(row) < 11 or not row[0] or row[9] in (None, ""):
+            continue
+        try:
+            out.append((str(row[0]).strip(), int(row[3]), str(row[9]).strip(), str(row[10] or "").strip()))
+        except (TypeError, ValueError):
+            continue
+    wb.close()
+    return out

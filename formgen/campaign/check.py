@@ -1,0 +1,79 @@
+"""``formgen check``: campaign.yaml and units.xlsx validated without running anything.
+
+Every problem is one Chinese line naming the file, the full key path (or the
+row) and the valid choices. Loading stops at the first problem of
+campaign.yaml (its later keys may depend on it); the units are checked against
+the campaign's categories row by row, and every unit category an award names
+must have at least one unit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formgen.campaign.load import load_campaign, load_units
+from formgen.campaign.model import Campaign, Unit
+from formgen.errors import ConfigError
+
+
+@dataclass
+class CheckReport:
+    campaign: Campaign | None = None
+    units: list[Unit] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_workspace(root: Path, campaign_file: str = "campaign.yaml") -> CheckReport:
+    report = CheckReport()
+    try:
+        report.campaign = load_campaign(Path(root) / campaign_file)
+    except ConfigError as e:
+        report.errors.append(str(e))
+        return report
+    c = report.campaign
+    units_path = Path(root) / c.units_file
+    try:
+        report.units = load_units(units_path)
+    except ConfigError as e:
+        report.errors.append(str(e))
+        return report
+    report.errors += unit_problems(c, report.units, units_path.name)
+    report.warnings += scope_warnings(c, report.units)
+    report.warnings += shared_email_warnings(report.units, units_path.name)
+    return report
+
+
+def shared_email_warnings(units: list[Unit], file_name: str) -> list[str]:
+    """One address listed for two units: mail from it cannot tell which unit sent it."""
+    owners: dict[str, list[str]] = {}
+    for u in units:
+        for address in u.emails():
+            owners.setdefault(address.lower(), []).append(u.name)
+    return [f"{file_name}：邮箱 {a} 同时登记给了{'、'.join(names)}；从这个邮箱发来的材料无法判断是哪个单位报送的，"
+            "请为各单位分别登记邮箱" for a, names in owners.items() if len(set(names)) > 1]
+
+
+def unit_problems(c: Campaign, units: list[Unit], file_name: str) -> list[str]:
+    cats = [x.name for x in c.categories]
+    out = []
+    for row, u in enumerate(units, start=2):
+        if cats and u.category not in cats:
+            got = f"“{u.category}”" if u.category else "空白"
+            out.append(f"{file_name}：第 {row} 行（{u.name}）：类别为{got}，不在 campaign.yaml 的 categories 中"
+                       f"（可选：{'、'.join(cats)}）")
+    return out
+
+
+def scope_warnings(c: Campaign, units: list[Unit]) -> list[str]:
+    present = {u.category for u in units}
+    out = []
+    for n, a in enumerate(c.awards):
+        for cat in a.categories:
+            if cat not in present:
+                out.append(f"campaign.yaml：awards[{n}].categories：奖项“{a.name}”面向的类别“{cat}”在单位名单中没有任何单位")
+    return out

@@ -1,0 +1,127 @@
+"""Staff decisions during collection: corrections of a value, which unit sent a file.
+
+A correction names the form and the field the way a clerk would (``勤廉标兵候选人申报表``,
+``附件4``, ``出生年月``) and is resolved by the matcher's own label rules; its value is read
+by the same parsers a returned form goes through. Both kinds of decision are kept in the
+ledger, survive every re-collect, and take effect at once: units are re-placed, the checks
+re-run and 收件情况.xlsx rewritten.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from formgen.collect.checks import identify_units, run_checks
+from formgen.collect.status_book import BOOK_NAME, write_status_book
+from formgen.errors import FormgenError
+from formgen.forms import FormSpec
+from formgen.intake.matcher import resolve_form, resolve_key, typed_value
+from formgen.intake.normalize import parse_score
+from formgen.ledger.files import Receipt, assign_unit, get_receipt
+from formgen.ledger.forms import all_forms, delete_correction, list_corrections, set_correction
+from formgen.workspace import Workspace
+
+EMPTY = ("", "空", "null")  # what a clerk types to clear a value
+_KIND_WORDS = {"integer": "整数", "birth": "出生年月（如 1982-07）", "gender": "“男”或“女”"}
+
+
+@dataclass
+class Correction:
+    unit: str
+    form: FormSpec
+    key: str  # field key or items.<name>
+    said: str  # the field as the clerk wrote it
+    value: Any = None  # the parsed value (None: cleared, or the correction was withdrawn)
+    deleted: bool = False
+
+
+def refresh(ws: Workspace) -> Path:
+    """Re-place units and re-run the checks after a staff decision; rewrite 收件情况.xlsx."""
+    with ws.ledger() as ledger:
+        identify_units(ledger, ws)
+        run_checks(ledger, ws)
+        return write_status_book(ledger, ws, ws.out_dir("collect") / BOOK_NAME)
+
+
+def correction_history(ws: Workspace) -> list[list[str]]:
+    """Every correction and withdrawal, oldest first, as the 人工更正 sheet of 收件情况.xlsx shows them."""
+    from formgen.collect.correction_history import HEADERS, history_rows
+
+    with ws.ledger() as ledger:
+        return [HEADERS] + history_rows(ledger, ws.campaign, all_forms(ledger))
+
+
+def corrections(ws: Workspace) -> list[dict]:
+    """Every staff correction (unit, form_type, key, value, note, created_at)."""
+    with ws.ledger() as ledger:
+        return list_corrections(ledger)
+
+
+def correct(ws: Workspace, unit: str, form: str, field: str, value: str | None, note: str | None = None,
+            delete: bool = False) -> Correction:
+    """Set (or with ``delete`` withdraw) the staff's value of ``field`` on ``unit``'s ``form``."""
+    specs = ws.campaign.form_specs()
+    spec = resolve_form(specs, form)
+    if spec is None:
+        choices = "、".join(f"{s.type}（{s.title}）" for s in specs)
+        raise FormgenError(f"不认识的表格类型“{form}”；可用：{choices}")
+    key = resolve_key(spec, field)
+    if key is None:
+        keys = [f"{f.key}（{f.label}）" for f in spec.fields] + [it.name for it in spec.items]
+        raise FormgenError(f"{spec.title}中没有“{field}”这一项；可用：{'、'.join(keys)}")
+    done = Correction(unit, spec, key, field, deleted=delete)
+    with ws.ledger() as ledger:
+        known = {u.name for u in ws.units} | {f.unit for f in all_forms(ledger) if f.unit}
+        if unit not in known:
+            raise FormgenError(f"单位“{unit}”不在单位名单中，也没有收到过它的表格；请核对单位名称")
+        if delete:
+            if not delete_correction(ledger, unit, spec.type, key, note):
+                raise FormgenError(f"{unit} 的{spec.title}“{field}”没有人工更正，无需撤销")
+        else:
+            done.value = parse_value(spec, key, value or "")
+            set_correction(ledger, unit, spec.type, key, done.value, note)
+    refresh(ws)
+    return done
+
+
+def parse_value(spec: FormSpec, key: str, text: str) -> Any:
+    """A corrected value as a returned form would give it (``空`` → None); a clear error when it
+    is not of the field's kind, e.g. ``1982年7月`` → ``1982-07`` for a birth field."""
+    text = text.strip()
+    if text in EMPTY:
+        return None
+    if key.startswith("items."):
+        item = next(i for i in spec.items if f"items.{i.name}" == key)
+        try:
+            score = parse_score(text)
+        except ValueError:
+            score = None
+        if score is None or not 0 <= score <= item.max:
+            raise FormgenError(f"“{text}”不是有效的得分；{item.name} 应为 0 到 {item.max:g} 之间的数字")
+        return score
+    f = spec.field(key)
+    if f.kind not in _KIND_WORDS:
+        return text.replace("\\n", "\n")  # a multi-line value typed on the command line
+    try:
+        value = typed_value(f, text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise FormgenError(f"“{text}”不是有效的{f.label}；应为{_KIND_WORDS[f.kind]}")
+    return value
+
+
+def assign(ws: Workspace, file_no: int, unit: str | None, exclude: bool = False, note: str | None = None) -> Receipt:
+    """Staff say which unit sent file ``file_no`` (numbers as in 收件情况.xlsx), or that it does not count."""
+    if bool(unit) == exclude:
+        raise FormgenError("用法：formgen assign 文件编号 单位名称；或 formgen assign 文件编号 --exclude")
+    if unit and ws.unit(unit) is None:
+        raise FormgenError(f"单位“{unit}”不在单位名单中；请核对名称（见 units.xlsx）")
+    with ws.ledger() as ledger:
+        receipt = get_receipt(ledger, file_no)
+        if receipt is None:
+            raise FormgenError(f"没有编号为 {file_no} 的文件；编号见 out/collect/收件情况.xlsx 的“收到的文件”")
+        assign_unit(ledger, file_no, "" if exclude else unit, note)
+    refresh(ws)
+    return receipt

@@ -1,0 +1,108 @@
+"""Shared fixtures: a fresh workspace of any preset, one collected workspace, the golden-output switch.
+
+* ``new_workspace(preset, units=None)`` — a factory: a fresh ``formgen init`` workspace in
+  tmp_path (campaign.yaml, units.xlsx, templates/, forms_in/, out/). Each preset is initialised
+  once per session and copied, so a test pays for a directory copy, not for building templates.
+* ``workspace`` — ``new_workspace("ruian-2014")``; parametrize it indirectly with a preset name:
+  ``@pytest.mark.parametrize("workspace", ["ruian-2014", "kunshan-awards"], indirect=True)``.
+* ``collected_workspace`` — session-wide, read-only: ruian-2014 after ``collect`` of every file in
+  tests/data/returns/ (three units: anchored forms, retyped forms, a text PDF, a deeds document).
+  ``collected_copy`` is a private copy of it for tests that change the ledger.
+* ``regen_golden`` — True under ``pytest --regen-golden`` or ``FORMGEN_REGEN=1``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from testdata import ARRIVED, RETURNS, regen_requested
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="rewrite the golden outputs in tests/data/expected/ from the current code")
+
+
+@pytest.fixture(scope="session")
+def regen_golden(request) -> bool:
+    return regen_requested(request.config)
+
+
+@pytest.fixture(scope="session")
+def _preset_trees(tmp_path_factory):
+    """Preset name → a workspace initialised from it once this session (never handed out itself)."""
+    from formgen.issue.init import init_workspace
+
+    trees: dict[str, Path] = {}
+
+    def tree(preset: str) -> Path:
+        if preset not in trees:
+            trees[preset] = init_workspace(tmp_path_factory.mktemp(f"preset-{preset}") / "ws", preset).root
+        return trees[preset]
+
+    return tree
+
+
+def copy_workspace(src: Path, dest: Path, units=None):
+    """A copy of the workspace at ``src`` in ``dest`` (optionally with another unit list), opened."""
+    from formgen.campaign.load import write_units
+    from formgen.workspace import Workspace
+
+    shutil.copytree(src, dest)
+    ws = Workspace.open(dest)
+    if units is not None:
+        write_units(dest / ws.campaign.units_file, list(units))
+        ws = Workspace.open(dest)
+    return ws
+
+
+@pytest.fixture
+def new_workspace(tmp_path, _preset_trees):
+    """Factory: ``new_workspace(preset="ruian-2014", units=None, name="ws")`` → a fresh Workspace in tmp_path."""
+    def make(preset: str = "ruian-2014", units=None, name: str = "ws"):
+        return copy_workspace(_preset_trees(preset), tmp_path / name, units)
+
+    return make
+
+
+@pytest.fixture
+def workspace(request, new_workspace):
+    """A fresh workspace of ruian-2014, or of the preset this fixture is parametrized with (indirect=True)."""
+    return new_workspace(getattr(request, "param", "ruian-2014"))
+
+
+def put_returns(ws, names=None, when=ARRIVED) -> list[Path]:
+    """Copy files of tests/data/returns/ (all, or ``names``) into forms_in/, arrived at ``when`` (China time)."""
+    from formgen.ledger.files import CHINA_TZ
+
+    stamp = when.replace(tzinfo=CHINA_TZ).timestamp()
+    out = []
+    if names is None:  # the scan needs OCR: a test that wants it names it
+        names = [p.name for p in sorted(RETURNS.iterdir()) if p.suffix.lower() not in (".jpg", ".png")]
+    for src in (RETURNS / n for n in names):
+        dest = ws.forms_in / src.name
+        shutil.copyfile(src, dest)
+        os.utime(dest, (stamp, stamp))
+        out.append(dest)
+    return out
+
+
+@pytest.fixture(scope="session")
+def collected_workspace(tmp_path_factory, _preset_trees):
+    """ruian-2014 after one ``collect`` of tests/data/returns/ (no OCR file). Read-only: use collected_copy to change it."""
+    from formgen.collect.collect import collect
+
+    ws = copy_workspace(_preset_trees("ruian-2014"), tmp_path_factory.mktemp("collected") / "ws")
+    put_returns(ws)
+    report = collect(ws)
+    assert not report.failures, report.failures
+    return ws
+
+
+@pytest.fixture
+def collected_copy(tmp_path, collected_workspace):
+    """A private copy of ``collected_workspace`` (ledger included) that a test may change."""
+    return copy_workspace(collected_workspace.root, tmp_path / "ws")
