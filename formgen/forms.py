@@ -70,6 +70,9 @@ class FormSpec(BaseModel):
     # A free-text document rather than a table (seed 001: 自查报告): recognised by title_keywords
     # in its first lines; its whole text becomes the field ``text``.
     free_text: bool = False
+    # Rows of field keys as the form prints them (2–3 label/value pairs a row; a long text alone);
+    # empty: one label/value row per field.
+    layout: list[list[str]] = Field(default_factory=list)
     template: str | None = None  # file name in templates/
 
     def field(self, key: str) -> FieldSpec:

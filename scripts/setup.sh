@@ -11,8 +11,11 @@ command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui libreo
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v antiword >/dev/null 2>&1 || need_apt+=(antiword)  # second reader for .doc tables LibreOffice loses
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)  # IMAP server the mail tests start (not as a service)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)  # self-signed certificates for the mail TLS tests
 fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || need_apt+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "AR PL UKai" || need_apt+=(fonts-arphic-ukai)
+# A TrueType Song face reportlab can embed in the printed ballots (formgen ballots).
+fc-list 2>/dev/null | grep -qi "AR PL UMing" || need_apt+=(fonts-arphic-uming)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== 安装系统组件：${need_apt[*]}"
   SUDO=""
@@ -40,5 +43,5 @@ command -v fc-cache >/dev/null 2>&1 && fc-cache -f >/dev/null 2>&1 || true
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[ocr,test]"
+.venv/bin/python -m pip install -q -e ".[ocr,ballots,test]"
 echo "== 环境就绪：.venv/bin/formgen"

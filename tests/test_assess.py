@@ -206,3 +206,12 @@ def test_survey_export_xlsx_one_row_per_respondent(tmp_path):
     assert "内部测评问卷.xlsx 工作表“Sheet” D3 单元格：“林业站”的评价“很满意”应为满意、基本满意、不满意之一，未计入" in problems
     assert any("B4 单元格：测评人类别“路人”应为班子成员、内设机构负责人和干部职工之一" in p for p in problems)
     assert read.respondents == 2
+
+
+def test_no_first_or_last_place_while_a_subject_is_not_rated():
+    units, rows = _town_field(tied=False)
+    rows = [r for r in rows if not (r.subject == "村建所" and r.rating == "external")]
+    r = compute(T, units, Period.parse("2018"), [], rows)
+    assert r.scores["村建所"].total is None and "未评定：外部测评" in r.scores["村建所"].notes[0]
+    assert [(o.subject, o.tie) for o in r.outcomes] == [
+        (None, "村建所尚未评定（见结果表备注），首位、末位待全部评定后确定")] * 2

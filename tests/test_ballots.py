@@ -190,8 +190,9 @@ def test_a_sheet_scanned_twice_counts_once_and_decisions_survive_rereads(setting
         src = "internal:票号0003第1页"
         decide(ledger, settings, src, 2, "满意", "张三", "先判满意")
         decide(ledger, settings, src, 2, "不满意", "李四", "看原票，改为不满意")
-        # collect again: the same files, read again, the decision stands
-        read_files(files, settings, ledger)
+        # collect again: unchanged files are not read again; read anyway, the decision stands
+        assert read_files(files, settings, ledger).unchanged == 3
+        read_files(files, settings, ledger, again=True)
         counts = tally_counts(ledger, "internal")
         assert counts[("部门02", "干部职工", "不满意")] == 1 and ("部门02", "干部职工", "满意") not in counts
         assert [d.level for d in LB.decisions(ledger, src)] == ["满意", "不满意"]
@@ -210,6 +211,27 @@ def test_a_sheet_scanned_twice_counts_once_and_decisions_survive_rereads(setting
     assert row[head.index("班子成员\n满意")] == 1
     assert [c.value for c in wb["判定记录"]["C"]][1:] == ["满意", "不满意"]
     assert decisions_in_book(book) == [(src, 2, "不满意", "李四")]
+
+
+def test_sample_ballots_filled_from_votes_read_back_as_those_votes(tmp_path):
+    """The demo's path: known counts → filled ballots (scans, a photo, one page scanned twice) → the same counts."""
+    from formgen.ballots.sample import write_sample_returns
+    from formgen.ballots.tally import files_in
+
+    s = make_settings(subjects=["办公室", "财政所", "林业站"])
+    votes = {"internal": {"办公室": {"班子成员": [2, 0, 0], "干部职工": [1, 1, 1]},
+                          "财政所": {"班子成员": [1, 1, 0], "干部职工": [0, 2, 0]},
+                          "林业站": {"班子成员": [0, 0, 2], "干部职工": [3, 0, 0]}}}
+    write_sample_returns(s, tmp_path / "in", seed=3, photo_sheets=1, votes=votes)
+    names = [n for n, _ in files_in(tmp_path / "in")]
+    assert any(n.endswith(".jpg") for n in names) and any(n.endswith("扫描件.pdf") for n in names)
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        report = read_files(files_in(tmp_path / "in"), s, ledger)
+        counts = tally_counts(ledger, "internal")
+    assert report.problems == [] and len(report.duplicates) == 1
+    expected = {(subj, g, lv): n for subj, by in votes["internal"].items() for g, ns in by.items()
+                for lv, n in zip(("满意", "基本满意", "不满意"), ns) if n}
+    assert counts == expected
 
 
 def test_cli_prints_ballots_for_the_town_preset_and_reads_samples(new_workspace):

@@ -60,3 +60,23 @@ def test_kunshan_demo(demos):
     assert windows["玉山镇政务服务中心"].status == "不在评选范围"
     assert sum(1 for r in windows.values() if r.selected) == 12
     assert (root / "out/publish/证书_优秀政务大厅").is_dir()
+    # 叶海燕 applied for 老黄牛奖 (9+8+9 = 26) and 拓荒牛奖 (8+8.5+9 = 25.5): 三牛奖 counts one person once
+    stored = _stored(root)
+    old_ox = next(r for r in stored["laohuangniu"] if r.nominee.name == "叶海燕")
+    pioneer = next(r for r in stored["tuohuangniu"] if r.nominee.name == "叶海燕")
+    assert (old_ox.total, old_ox.selected) == (26, True)
+    assert (pioneer.total, pioneer.selected) == (25.5, False) and "同一人只计一项" in pioneer.status
+    assert "税务窗口“荣誉加分”：“优秀窗口”没有写明级别" in result.output  # one line naming workbook, sheet, cell
+
+
+def test_explain_names_scorers_reasons_and_sources(demos):
+    root, _ = demos["anhui-provincial"]
+    out = CliRunner().invoke(cli, ["-C", str(root), "explain", "省委组织部"]).output
+    assert "服务对象满意度测评：满意79票、基本满意15票、不满意3票" in out
+    assert "来源：省委办公厅 25.5（省委办公厅_评分报送表.xlsx）" in out
+    assert "省财政厅提供的20分未计入" in out
+    root, _ = demos["kunshan-awards"]
+    out = CliRunner().invoke(cli, ["-C", str(root), "explain", "张浦镇政务服务中心"]).output
+    assert "行政许可事项入驻率 97.3，最优 98.6" in out and "申报表填写：行政许可事项入驻率 = 97.3" in out
+    bad = CliRunner().invoke(cli, ["-C", str(root), "explain", "张浦镇政务中心"])
+    assert bad.exit_code != 0 and "是否为“张浦镇政务服务中心”" in bad.stderr

@@ -67,3 +67,11 @@ def test_unit_with_unknown_category(new_workspace):
 def test_check_outside_a_workspace(tmp_path):
     result = CliRunner().invoke(cli, ["-C", str(tmp_path), "check"])
     assert result.exit_code != 0 and "campaign.yaml" in result.stderr and "Traceback" not in result.output
+
+
+def test_scorers_clean_errors(new_workspace):
+    ws = new_workspace("kunshan-awards")
+    result = CliRunner().invoke(cli, ["-C", str(ws.root), "scorers"])
+    assert result.exit_code != 0 and "还没有任何参评对象" in result.stderr and "Traceback" not in result.output
+    result = CliRunner().invoke(cli, ["-C", str(ws.root), "scorers", "--read"])
+    assert result.exit_code != 0 and "out/scorers/returned/" in result.stderr

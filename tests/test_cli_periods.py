@@ -76,18 +76,19 @@ def test_score_quarter_and_explain(district):
 
 
 def test_scorer_workbooks_out_and_back(district):
-    from formgen.cli.periods import panel_assessment  # the branch `formgen panel` takes for these campaigns
-    from click import Context
-
+    # nothing is nominated: `panel` writes the scorers' workbooks of the assessed units, no nomination forms needed
+    r = run(district, "panel", ok=False)
+    assert r.exit_code != 0 and "请用 --period 写明考核期间" in r.output
+    run(district, "panel", "--period", "2024Q4")
     ws = Workspace.open(district)
-    ctx = Context(cli, obj={"workdir": district})
-    panel_assessment(ctx, ws, None, False, (), "2024Q4")
     books = sorted((district / "out" / "panel").glob("考核评分_*.xlsx"))
     assert [b.name for b in books] == ["考核评分_区机关工委考核组_2024Q4.xlsx"]
     wb = load_workbook(books[0])
     assert {dv.type for dv in wb["考核评分"].data_validations.dataValidation} == {"whole", "list", "decimal"}
     fill_scorer_books(ws, "district-quarterly", books, district / "out" / "panel" / "returned")
-    panel_assessment(ctx, ws, None, True, (), None)
+    out = run(district, "panel", "--read").output
+    assert "工作表“考核评分” J6 单元格：区财政局“制度不完善”：扣分 3 超出 1–2 分的范围" in out
+    assert "E11 单元格：此项应填“是”或留空，实际为“是的”" in out
     out = run(district, "explain", "区教育局", "--period", "2024Q4").output
     assert "未按要求开展思想教育活动，扣1分" in out and "工作表“考核评分”" in out
 

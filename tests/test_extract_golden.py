@@ -45,6 +45,13 @@ def test_extract_matches_golden(name, regen_golden):
     verify_golden(Path(name).stem + ".json", extract_json(name), regen_golden)
 
 
+def test_a_changed_reading_fails_against_its_golden():
+    changed = extract_json(DONGSHAN_APP)
+    changed["fields"]["birth"] = "1985-03"
+    with pytest.raises(AssertionError, match="--regen-golden"):
+        verify_golden(Path(DONGSHAN_APP).stem + ".json", changed, regen=False)
+
+
 def test_the_returns_cover_every_route_intake_reads():
     """Every file in tests/data/returns/ has a golden case above (a new input needs its golden)."""
     named = {p.values[0] if hasattr(p, "values") else p for p in FILES}

@@ -62,9 +62,14 @@ def test_tls_certificate_error_then_trusted_with_ca_file(dovecot, tmp_path):
     ws = set_mail(ws, imap={"host": "127.0.0.1", "port": dovecot.ssl_port, "security": "ssl"})
     line = _error_line(CliRunner().invoke(cli, ["-C", str(ws.root), "mail", "fetch"]))
     assert "证书无法验证" in line and "mail.imap.ca_file" in line
-    for security, port in (("ssl", dovecot.ssl_port), ("starttls", dovecot.port)):
-        ws = set_mail(ws, imap={"host": "127.0.0.1", "port": port, "security": security, "ca_file": str(dovecot.cert)})
-        assert fetch_mail(ws).found >= 0  # logs in over TLS with the office's certificate trusted
+    (ws.root / "证书").mkdir()
+    (ws.root / "证书" / "ca.pem").write_bytes(dovecot.cert.read_bytes())
+    # the office's certificate trusted: absolute, or relative to the workspace
+    for security, port, ca in (("ssl", dovecot.ssl_port, str(dovecot.cert)), ("starttls", dovecot.port, "证书/ca.pem")):
+        ws = set_mail(ws, imap={"host": "127.0.0.1", "port": port, "security": security, "ca_file": ca})
+        assert fetch_mail(ws).found == 0  # logged in over TLS (an empty mailbox)
+    ws = set_mail(ws, imap={"host": "127.0.0.1", "port": dovecot.port, "security": "starttls", "ca_file": "没有.pem"})
+    assert "根证书文件“" in _error_line(CliRunner().invoke(cli, ["-C", str(ws.root), "mail", "fetch"]))
 
 
 def test_plain_port_with_ssl_setting_says_which_port(dovecot, tmp_path):

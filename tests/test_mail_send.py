@@ -44,6 +44,7 @@ def test_issue_send_mails_notice_and_forms_to_each_unit(tmp_path, smtp):
     assert set(got) == {(u.email,) for u in UNITS[:3]}  # the refused unit got nothing
     msg = got[("anyang@example.cn",)]
     assert msg["From"].addresses[0].addr_spec == USER and "安阳街道" in msg.get_body().get_content()
+    assert msg["To"].addresses[0].display_name == "陈静（安阳街道）"
     names = [p.get_filename() for p in msg.iter_attachments()]
     assert names[0].endswith(".docx") and any("（安阳街道）" in n for n in names[1:])
     assert all(p.get_content() for p in msg.iter_attachments())  # real bytes, not empty parts

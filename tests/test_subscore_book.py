@@ -146,3 +146,16 @@ def test_halls_are_never_chased_for_window_forms():
     assert owed_by(c, "进驻窗口", "person_application", need["person_application"]) == 0  # voluntary
     a = preset_campaign("anhui-provincial")
     assert owed_by(a, "金融服务机构", "self_check_report", 1) == 1
+
+
+def test_unreadable_workbooks_are_one_line_each(tmp_path):
+    bad = tmp_path / "省委办公厅_评分报送表.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    [p] = read_book(bad).problems
+    assert str(p).startswith("省委办公厅_评分报送表.xlsx：无法打开")
+    from openpyxl import Workbook
+
+    other = tmp_path / "其他.xlsx"
+    Workbook().save(other)
+    [p] = read_book(other).problems
+    assert "不是 formgen scorers 生成的评分报送表" in str(p)

@@ -40,7 +40,7 @@ def write_docx(rating: BallotRating, path: Path) -> Path:
         for i, subject in enumerate(rating.subjects, start=1):
             K.set_row_height(table.rows[i], L.ROW_H)
             K.cell_text(table.cell(i, 0), str(i), K.SONGTI, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-            K.cell_text(table.cell(i, 1), subject, K.SONGTI, 10.5)
+            K.cell_text(table.cell(i, 1), subject, K.SONGTI, 10.5, align=WD_ALIGN_PARAGRAPH.LEFT)
             for j in range(k):
                 K.cell_text(table.cell(i, 2 + j), "□", K.SONGTI, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
         K.add_par(doc, "注：本文件供调整文字用。需要机读统计的测评票，请打印同目录下的 PDF 版本"

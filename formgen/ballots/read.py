@@ -96,21 +96,26 @@ def _working(img: np.ndarray) -> tuple[np.ndarray, float]:
 
 def find_fiducials(gray: np.ndarray) -> list[tuple[float, float, float]]:
     """(x, y, size) of every finder pattern in a grey image (searched at ≤1100 px, for speed)."""
+    found: list[tuple[float, float, float]] = []
+    for cands in fiducial_candidates(gray):
+        found = _dedupe(found + cands)
+    return found
+
+
+def fiducial_candidates(gray: np.ndarray):
+    """Candidate lists from several binarisations, cheapest and likeliest first."""
     h, w = gray.shape
     f = min(1.0, DETECT_MAX / max(h, w))
     small = cv2.resize(gray, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else gray
-    sh, sw = small.shape
-    block = max(21, (max(sh, sw) // 40) | 1)
-    found: list[tuple[float, float, float]] = []
-    for mode in ("adaptive", "otsu"):
-        if mode == "adaptive":
-            b = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
-        else:
+    side = max(small.shape)
+    min_side = side / 297 * L.FID_SIZE * 0.25
+    # The local window must be well over a mark's size (a mark is ~1/30 of the page).
+    for block in ((side // 14) | 1, (side // 30) | 1, None):
+        if block is None:
             b = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
-        found = _finders(b, min_side=max(sh, sw) / 297 * L.FID_SIZE * 0.25)
-        if len(found) >= 4:
-            break
-    return [(x / f, y / f, size / f) for x, y, size in found]
+        else:
+            b = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, max(block, 15), 12)
+        yield [(x / f, y / f, size / f) for x, y, size in _finders(b, min_side)]
 
 
 def _finders(binary: np.ndarray, min_side: float) -> list[tuple[float, float, float]]:
@@ -223,9 +228,21 @@ def read_code(gray: np.ndarray, H: np.ndarray) -> SheetCode | None:
 
 def register(gray: np.ndarray) -> tuple[np.ndarray | None, SheetCode | None, int]:
     """Homography (mm → image) and code of a page; also how many marks were found."""
-    cands = find_fiducials(gray)
+    tried: list[tuple[float, float, float]] = []
+    for cands in fiducial_candidates(gray):
+        merged = _dedupe(tried + cands)
+        if len(merged) == len(tried):
+            continue  # nothing new to try
+        tried = merged
+        H, code = _register_with(gray, tried)
+        if H is not None:
+            return H, code, len(tried)
+    return None, None, len(tried)
+
+
+def _register_with(gray: np.ndarray, cands) -> tuple[np.ndarray | None, SheetCode | None]:
     if len(cands) < 4:
-        return None, None, len(cands)
+        return None, None
     # Prefer marks of like size (the printed ones), then the largest quadrilateral.
     cands = sorted(cands, key=lambda c: -c[2])[:9]
     dst_mm = np.array(L.FIDUCIALS, np.float32)
@@ -244,8 +261,8 @@ def register(gray: np.ndarray) -> tuple[np.ndarray | None, SheetCode | None, int
             H = cv2.getPerspectiveTransform(dst_mm, np.roll(q, -r, axis=0))
             code = read_code(gray, H)
             if code is not None:
-                return H, code, len(cands)
-    return None, None, len(cands)
+                return H, code
+    return None, None
 
 
 # ---------------------------------------------------------------------------- marks

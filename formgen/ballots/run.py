@@ -9,9 +9,8 @@ from pathlib import Path
 
 from formgen.ballots.pdf import write_ballots
 from formgen.ballots.settings import load_ballot_settings
-from formgen.ballots.tally import BallotReport, decide, files_in, read_files
 from formgen.ballots.workbook import BOOK_NAME, decisions_in_book, write_book
-from formgen.errors import ConfigError
+from formgen.errors import ConfigError, FormgenError
 from formgen.ledger import ballots as LB
 
 BALLOTS_IN = "ballots_in"  # where the office puts scanned / photographed ballots
@@ -26,9 +25,12 @@ def book_path(ws) -> Path:
     return ws.out_dir("tally") / BOOK_NAME
 
 
-def read_ballots(ws, paths: list[Path] | None = None, ledger=None) -> tuple[BallotReport, Path]:
+def read_ballots(ws, paths: list[Path] | None = None, ledger=None):
     """Read ``ballots_in/`` (or ``paths``) into the ledger; returns the report and the workbook."""
     settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    _need_opencv()
+    from formgen.ballots.tally import files_in, read_files  # noqa: PLC0415 - needs OpenCV
+
     own = ledger is None
     ledger = ledger or ws.ledger()
     try:
@@ -44,8 +46,16 @@ def read_ballots(ws, paths: list[Path] | None = None, ledger=None) -> tuple[Ball
             ledger.close()
 
 
+def _need_opencv() -> None:
+    try:
+        import cv2  # noqa: F401, PLC0415
+    except ImportError:
+        raise FormgenError("读取测评票需要 OpenCV：请运行 .venv/bin/pip install -e \".[ballots]\"（scripts/setup.sh 已包含）") from None
+
+
 def _take_book_decisions(ledger, settings, book: Path) -> int:
     """Decisions written into the workbook's 判定 column become ledger decisions (new ones only)."""
+    from formgen.ballots.tally import decide  # noqa: PLC0415
     latest = LB.latest_decisions(ledger)
     n = 0
     for source, row_no, level, by in decisions_in_book(book):
@@ -58,13 +68,15 @@ def _take_book_decisions(ledger, settings, book: Path) -> int:
 
 
 def decide_row(ws, source: str, row_no: int, level: str, by: str = "", note: str = "") -> Path:
+    from formgen.ballots.tally import decide  # noqa: PLC0415
+
     settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
     with ws.ledger() as ledger:
         decide(ledger, settings, source, row_no, level, by, note)
         return write_book(ledger, settings, book_path(ws))
 
 
-def collect_hook(ws, ledger) -> BallotReport | None:
+def collect_hook(ws, ledger):
     """Called by ``formgen collect``: ballots in ``ballots_in/`` are read too. None when there are none."""
     if not (ws.root / BALLOTS_IN).is_dir():
         return None
@@ -75,14 +87,35 @@ def collect_hook(ws, ledger) -> BallotReport | None:
     return report
 
 
-def print_collected_ballots(ws, echo) -> BallotReport | None:
+def print_collected_ballots(ws, echo):
     """The CLI's collect hook: read ``ballots_in/`` when there is one and say what came of it."""
-    with ws.ledger() as ledger:
-        report = collect_hook(ws, ledger)
+    try:
+        with ws.ledger() as ledger:
+            report = collect_hook(ws, ledger)
+    except FormgenError as e:  # e.g. OpenCV missing: say so, the forms were collected all the same
+        echo(f"测评票：{e}")
+        return None
     if report is None:
         return None
     echo(f"测评票：本次读取 {report.pages} 页；台账中计票 {report.counted} 项，无效 {report.invalid} 项，"
          f"待人工判定 {report.flagged} 项；统计表：{book_path(ws).relative_to(ws.root)}")
     for line in report.duplicates + report.problems:
         echo(f"  {line}")
+    return report
+
+
+def demo_ballots(ws, scan_sheets: int | None = None, photo_sheets: int = 2, seed: int = 7, votes: dict | None = None):
+    """For the demo: print the ballots, fill sample ones (scans and photos) into ``ballots_in/``, read them.
+
+    ``votes`` ({rating: {subject: {group: [n per level]}}}, e.g. the preset's sample tallies.yaml)
+    makes those ratings' ballots read back as exactly these counts. Afterwards the tallies are in
+    the ledger for ``formgen score``.
+    """
+    from formgen.ballots.sample import write_sample_returns  # noqa: PLC0415
+
+    print_ballots(ws)
+    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    write_sample_returns(settings, ws.root / BALLOTS_IN, seed=seed, scan_sheets=scan_sheets,
+                         photo_sheets=photo_sheets, votes=votes)
+    report, _ = read_ballots(ws)
     return report

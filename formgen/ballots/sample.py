@@ -162,8 +162,8 @@ def _stamp(img: np.ndarray, f: float, rng: np.random.Generator) -> None:
 def _crease(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     h = img.shape[0]
     y, band = int(rng.uniform(0.3, 0.7) * h), max(2, int(0.003 * h))
-    img[y:] = cv2.multiply(img[y:], (0.95, 0.95, 0.95, 1), scale=1.0)  # the far half sits a little lower
-    img[y - band:y + band] = cv2.multiply(img[y - band:y + band], (0.85, 0.85, 0.85, 1))  # the fold line
+    img[y:] = cv2.convertScaleAbs(img[y:], alpha=0.95)  # the far half sits a little lower
+    img[y - band:y + band] = cv2.convertScaleAbs(img[y - band:y + band], alpha=0.85)  # the fold line
     return img
 
 
@@ -199,6 +199,9 @@ def degrade_scan(img: np.ndarray, dpi: int, rng: np.random.Generator) -> np.ndar
     f = dpi / 25.4
     if rng.random() < 0.5:
         _stamp(img, f, rng)
+    grey = rng.random() < 0.4
+    if grey:  # a grey scan: everything after this works on one channel
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     if rng.random() < 0.3:
         img = _crease(img, rng)
     h, w = img.shape[:2]
@@ -209,7 +212,7 @@ def degrade_scan(img: np.ndarray, dpi: int, rng: np.random.Generator) -> np.ndar
     M[:, 2] += [(W - w) / 2, (Hh - h) / 2] + rng.uniform(-3, 3, 2) * f
     img = cv2.warpAffine(img, M, (W, Hh), flags=cv2.INTER_LINEAR, borderValue=(235, 235, 235))
     return _finish(img, rng, noise=rng.uniform(2, 8), blur=rng.uniform(0, 1.0), quality=int(rng.integers(60, 92)),
-                   grey=rng.random() < 0.4)
+                   grey=False)
 
 
 def degrade_photo(img: np.ndarray, dpi: int, rng: np.random.Generator) -> np.ndarray:
@@ -242,8 +245,11 @@ def degrade_photo(img: np.ndarray, dpi: int, rng: np.random.Generator) -> np.nda
 
 
 def filled_pages(settings: BallotSettings, n_sheets: int, rng: np.random.Generator, kind: str = "scan",
-                 dpis=(150, 200, 300), hard: bool = True):
-    """Yield (image, SheetTruth) for every page of ``n_sheets`` sheets, degraded as ``kind``."""
+                 dpis=(150, 200, 300), hard: bool = True, plan=None):
+    """Yield (image, SheetTruth) for every page of ``n_sheets`` sheets, degraded as ``kind``.
+
+    ``plan(group, serial, page)``, when given, returns the level index (or None) of every row
+    on that page; the rows are then marked plainly with exactly those levels."""
     rating = settings.ratings[0]
     sheets = sheet_serials(rating)
     for gi, serial in (sheets[k % len(sheets)] for k in range(n_sheets)):
@@ -251,15 +257,58 @@ def filled_pages(settings: BallotSettings, n_sheets: int, rng: np.random.Generat
             dpi = int(rng.choice(dpis)) if kind == "scan" else 150
             code = SheetCode(settings.key(rating.id), gi, serial, p)
             img = blank_page(settings, rating, code, dpi)
-            truth = SheetTruth(rating.id, gi, serial, p, fill_page(img, L.page_layout(rating, p), dpi, rng, hard))
+            pl = L.page_layout(rating, p)
+            rows = (fill_page(img, pl, dpi, rng, hard) if plan is None
+                    else mark_levels(img, pl, dpi, rng, plan(gi, serial, p)))
             img = degrade_scan(img, dpi, rng) if kind == "scan" else degrade_photo(img, dpi, rng)
-            yield img, truth
+            yield img, SheetTruth(rating.id, gi, serial, p, rows)
+
+
+def mark_levels(img: np.ndarray, pl: L.PageLayout, dpi: int, rng: np.random.Generator,
+                levels: list[int | None]) -> list[RowTruth]:
+    """Plain marks: row i gets one mark at ``levels[i]`` (None: left empty)."""
+    ink = str(rng.choice(["black", "blue"]))
+    out = []
+    for i, lvl in enumerate(levels):
+        if lvl is None:
+            out.append(RowTruth("empty"))
+            continue
+        mark = str(rng.choice(["tick", "tick", "tick", "cross", "circle"]))
+        draw_mark(img, pl.box(i, lvl), dpi / 25.4, mark, ink, rng)
+        out.append(RowTruth("one", lvl, mark, ink))
+    return out
+
+
+def votes_plan(settings: BallotSettings, rating: BallotRating, votes: dict):
+    """A ``plan`` that hands out ``votes[subject][group] = [n per level]`` over the group's sheets,
+    so that reading the ballots gives exactly those counts (rows beyond the votes stay empty)."""
+    serials = sheet_serials(rating)
+    rank = {}
+    for gi in range(len(rating.groups)):
+        for r, s in enumerate(s for g, s in serials if g == gi):
+            rank[s] = r
+
+    def plan(gi: int, serial: int, page: int) -> list[int | None]:
+        pl = L.page_layout(rating, page)
+        out = []
+        for subject in pl.subjects:
+            counts = (votes.get(subject) or {}).get(rating.groups[gi].name) or []
+            ballots = [lv for lv, n in enumerate(counts) for _ in range(int(n))]
+            r = rank[serial]
+            out.append(ballots[r] if r < len(ballots) else None)
+        return out
+
+    return plan
 
 
 def write_sample_returns(settings: BallotSettings, out_dir: Path, seed: int = 7, scan_sheets: int | None = None,
-                         photo_sheets: int = 3) -> list[SheetTruth]:
-    """Filled ballots as they come back: one multi-page scanned PDF per rater group (shuffled, one
-    sheet scanned twice) and a few phone photos. For the demo; returns the truth of every page."""
+                         photo_sheets: int = 3, votes: dict | None = None) -> list[SheetTruth]:
+    """Filled ballots as they come back: one multi-page scanned PDF per rating (pages shuffled, one
+    sheet scanned twice) and a few phone photos. For the demo; returns the truth of every page.
+
+    ``votes``: {rating id: {subject: {group: [n per level]}}} — those ratings' ballots are filled
+    plainly so that they read back as exactly these counts (every sheet is returned); other
+    ratings get varied marks including empty, double, crossed-out and faint rows."""
     from PIL import Image  # noqa: PLC0415
 
     rng = np.random.default_rng(seed)
@@ -268,11 +317,11 @@ def write_sample_returns(settings: BallotSettings, out_dir: Path, seed: int = 7,
     for rating in settings.ratings:
         one = settings.model_copy(update={"ratings": [rating]})
         sheets = sheet_serials(rating)
-        n = len(sheets) if scan_sheets is None else min(scan_sheets, len(sheets))
+        wanted = (votes or {}).get(rating.id)
+        plan = votes_plan(one, rating, wanted) if wanted else None
+        n = len(sheets) if scan_sheets is None or wanted else min(scan_sheets, len(sheets))
         n_photo = min(photo_sheets, n)
-        pages = []
-        for k, (img, truth) in enumerate(filled_pages(one, n, rng, "scan", dpis=(150,))):
-            pages.append((img, truth))
+        pages = list(filled_pages(one, n, rng, "scan", dpis=(150,), plan=plan))
         order = rng.permutation(len(pages))
         photo_serials = {t.serial for _, t in pages[-n_photo * L.page_count(rating):]} if n_photo else set()
         scans = [pages[i] for i in order if pages[i][1].serial not in photo_serials]

@@ -150,7 +150,7 @@ def _from_campaign(campaign, units: list[str], counts: dict) -> list[dict]:
         title = title.split("（")[0]
         out.append({
             "id": ri.rating,
-            "title": f"{campaign.year}年度{title}{'票' if title.endswith('测评') else '测评票'}",
+            "title": f"{campaign.name}{title}{'票' if title.endswith('测评') else '测评票'}",
             "subjects": list(units),
             "levels": list(rule.levels),
             "groups": [{"name": n, "count": int(wanted.get(n, DEFAULT_COUNT))} for n in names],

@@ -26,6 +26,7 @@ from formgen.records import TallyRow
 @dataclass
 class BallotReport:
     pages: int = 0  # ballot pages read and counted
+    unchanged: int = 0  # files read in an earlier run, same name and bytes: not read again
     rows: int = 0
     counted: int = 0  # rows that count (clear marks and decided rows)
     invalid: int = 0  # empty or double rows
@@ -35,8 +36,10 @@ class BallotReport:
 
 
 def read_files(files: Iterable[tuple[str, bytes]], settings: BallotSettings, ledger: Ledger,
-               report: BallotReport | None = None) -> BallotReport:
-    """Read every page of every (name, bytes) into the ledger; one bad page or file never stops the batch."""
+               report: BallotReport | None = None, again: bool = False) -> BallotReport:
+    """Read every page of every (name, bytes) into the ledger; one bad page or file never stops the batch.
+
+    A file already read (same name, same bytes) is skipped unless ``again``."""
     from formgen.ledger.files import store_blob  # noqa: PLC0415
 
     report = report or BallotReport()
@@ -45,9 +48,14 @@ def read_files(files: Iterable[tuple[str, bytes]], settings: BallotSettings, led
         if not is_ballot_candidate(name, data):
             continue
         sha = hashlib.sha256(data).hexdigest()
+        if not again and LB.file_seen(ledger, name, sha):
+            report.unchanged += 1
+            continue
         store_blob(ledger, data)  # the original bytes, kept forever
         problems: list[tuple[int, str, str]] = []
+        n_pages = 0
         for page_no, img, problem in iter_pages(name, data):
+            n_pages = page_no
             if img is None:
                 problems.append((page_no, "unreadable", problem))
                 report.problems.append(problem)
@@ -68,6 +76,7 @@ def read_files(files: Iterable[tuple[str, bytes]], settings: BallotSettings, led
             record_page(ledger, pr, sha)
             report.pages += 1
         LB.replace_file_problems(ledger, name, problems, sha)
+        LB.mark_file_read(ledger, name, sha, n_pages)
     return summarize(ledger, report)
 
 

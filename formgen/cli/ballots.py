@@ -34,7 +34,7 @@ def read_cmd(ctx: click.Context, paths: tuple[Path, ...]):
     ws = open_workspace(ctx)
     report, book = read_ballots(ws, [given_path(ctx, p) for p in paths] or None)
     click.echo(f"本次读取测评票 {report.pages} 页；台账中计票 {report.counted} 项，无效 {report.invalid} 项，"
-               f"待人工判定 {report.flagged} 项。")
+               f"待人工判定 {report.flagged} 项。" + (f"（{report.unchanged} 个文件已读过，未重读）" if report.unchanged else ""))
     for line in report.duplicates + report.problems:
         click.echo(f"  {line}")
     click.echo(f"统计表：{rel(ws, book)}")

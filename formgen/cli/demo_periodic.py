@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from formgen.cli.periods import INPUTS, decide_cmd, events_cmd, explain_cmd, history_add, panel_assessment, tallies_cmd
+from formgen.cli.periods import INPUTS, decide_cmd, events_cmd, explain_cmd, history_add, tallies_cmd
 
 DEMO_UNIT = {"district-quarterly": ("区住房和城乡建设局", "2024Q3"), "town-internal": ("村建所", None)}
 DEMO_DECISION = {"town-internal": ("便民服务中心", "党政办公室", "镇长 朱其祥", "便民服务中心全年群众有效投诉为零")}
@@ -22,7 +22,7 @@ def demo_periodic(ctx: click.Context, root: Path, preset: str, pdf: bool) -> Non
     from formgen.cli.demo import _step
     from formgen.cli.issue import issue as issue_cmd
     from formgen.cli.publish import publish_cmd
-    from formgen.cli.scoring import score_cmd
+    from formgen.cli.scoring import panel_cmd, score_cmd
     from formgen.cli.workspace import init
     from formgen.sample.periodic import fill_scorer_books, history, write_event_logs, write_tallies
     from formgen.sample.periodic import scorer_sample as yaml_scorer
@@ -47,10 +47,10 @@ def demo_periodic(ctx: click.Context, root: Path, preset: str, pdf: bool) -> Non
     if settings.scorers:
         _step("4a. 季度考核：考核组的考核评分录入表（每条细则一列，单元格限定取值）")
         scorer = yaml_scorer(preset)
-        panel_assessment(ctx, ws, None, False, (), scorer["period"])
+        ctx.invoke(panel_cmd, judges_opt=None, read_mode=False, files=(), period_opt=scorer["period"])
         filled = fill_scorer_books(ws, preset, sorted((ws.out / "panel").glob("*.xlsx")), ws.out / "panel" / "returned")
         click.echo(f"考核组已填好 {len(filled)} 份，放入 out/panel/returned/")
-        panel_assessment(ctx, ws, None, True, (), None)
+        ctx.invoke(panel_cmd, judges_opt=None, read_mode=True, files=(), period_opt=None)
     _step("5. 读入台账和测评票（有问题的单元格逐条列出，其余照常计入）")
     ctx.invoke(events_cmd, template=False, files=())
     if settings.ratings:

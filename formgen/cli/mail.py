@@ -34,10 +34,7 @@ def mail_test(ctx: click.Context):
     from formgen.mail.fetch import mail_settings
     from formgen.mail.password import mail_password
 
-    ws = _ws(ctx)
-    settings = ws.campaign.mail
-    if settings is None:
-        mail_settings(ws)  # raises the one-line message
+    settings = mail_settings(_ws(ctx), need=None)
     lines = check_mail(settings, mail_password(settings.user, _prompt))
     for line in lines:
         mark = "[green]✓[/green]" if line.ok else "[red]✗[/red]"
@@ -50,14 +47,16 @@ def fetch_and_print(ctx: click.Context) -> None:
     """Fetch the campaign's mail with a progress bar and print what came in (``collect --mail``)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from formgen.mail.fetch import fetch_mail
+    from formgen.mail.fetch import fetch_mail, mail_settings
+    from formgen.mail.password import mail_password
 
     ws = _ws(ctx)
+    password = mail_password(mail_settings(ws).user, _prompt)  # asked before the progress bar takes the screen
     console = _console()
     with Progress(TextColumn("收取邮件"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task("", total=None)
-        report = fetch_mail(ws, prompt=_prompt,
+        report = fetch_mail(ws, password=password,
                             progress=lambda done, total, name: bar.update(task, completed=done, total=total,
                                                                           description=name[:30]))
     c = report.collect

@@ -132,7 +132,7 @@ def score_assessment(ws, period_text: str | None):
                    + (f"  （{note}）" if note else ""))
     for o in result.outcomes:
         word = PLACE_WORDS[o.place]
-        if o.pending:
+        if o.subject is None:
             click.echo(f"{word}待定：{o.tie}")
         else:
             click.echo(f"{word}：{o.subject}（{num(o.total)}分）" + (f"，{o.history}" if o.history else "")
@@ -170,13 +170,18 @@ def publish_assessment(ws, period_text: str | None, pdf: bool) -> list[Path]:
 @click.option("--period", "period_opt", default=None, help="期间，如 2024Q3；默认为全年。")
 @click.pass_context
 def explain_cmd(ctx: click.Context, unit: str, period_opt: str | None):
-    """逐条说明一个单位的得分：每条细则的记录、扣分和来源。"""
+    """逐条说明一个单位的得分：每条细则的记录、扣分和来源（评委评分的活动：各评委的评分和原因）。"""
     import difflib
 
     from formgen.scoring.assess_run import compute, load_inputs, parse_period
     from formgen.scoring.explain import explain_text
 
-    ws = _ws(ctx)
+    ws = open_workspace(ctx)
+    if ws.campaign.assessment is None:  # awards scored per nominee (seeds 000, 001, 003)
+        from formgen.cli.explain_awards import explain_awards
+
+        explain_awards(ws, unit)
+        return
     period = parse_period(ws.campaign, period_opt)
     with ws.ledger() as ledger:
         events, tallies, decisions, history = load_inputs(ledger, ws.campaign, period)

@@ -33,7 +33,12 @@ def scorers_cmd(ctx: click.Context, read_mode: bool, judges_opt: str | None, fil
             found = ledger_nominees(ledger, ws.campaign, ws.units)
         if not any(found.values()):
             raise FormgenError("还没有任何参评对象（申报表尚未收到）；请先运行 formgen collect")
-        paths = write_books(ws, owners(ws.campaign) + judges, found)
+        scorers = owners(ws.campaign) + [j for j in judges if j not in owners(ws.campaign)]
+        if not scorers:
+            raise FormgenError("没有评分人：请在 campaign.yaml 的 judges 中填写考评小组成员，或用 --judges 张三,李四 指定")
+        paths = write_books(ws, scorers, found)
+        if not paths:
+            raise FormgenError("评分人都没有需要评分的项目或对象（检查 campaign.yaml 中评分项的 source 与奖项的 categories）")
         returned.mkdir(exist_ok=True)
         click.echo(f"已生成 {len(paths)} 份评分报送表（out/scorers/）；填好后放入 out/scorers/returned/，再运行 formgen scorers --read")
         return

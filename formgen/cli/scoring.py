@@ -13,13 +13,21 @@ from formgen.errors import FormgenError
 @click.option("--judges", "judges_opt", default=None, metavar="张三,李四,王五",
               help="评委姓名，逗号分隔（组别写在冒号后，如 张三:班子成员）；默认取 campaign.yaml 的 judges。")
 @click.option("--read", "read_mode", is_flag=True, help="读回评委填好的评分表（默认 out/panel/returned/ 下的全部 .xlsx）。")
+@click.option("--period", "period_opt", default=None, metavar="2024Q4",
+              help="按期考核的活动：考核评分录入表的期间（每个单位一行、每条细则一列）。")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_context
-def panel_cmd(ctx: click.Context, judges_opt: str | None, read_mode: bool, files: tuple[Path, ...]):
+def panel_cmd(ctx: click.Context, judges_opt: str | None, read_mode: bool, files: tuple[Path, ...],
+              period_opt: str | None = None):
     """生成评委评分表（每位评委一份 Excel），或用 --read 读回评委填好的评分表。"""
     from formgen.scoring.stage import issue_panel, read_returns
 
     ws = open_workspace(ctx)
+    if ws.campaign.assessment is not None:  # nothing nominated: scorer workbooks of the assessed units
+        from formgen.cli.periods import panel_assessment
+
+        panel_assessment(ctx, ws, judges_opt, read_mode, files, period_opt)
+        return
     if read_mode:
         report = read_returns(ws, [given_path(ctx, f) for f in files])
         out = console()

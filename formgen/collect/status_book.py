@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from formgen.campaign.model import Campaign
 from formgen.collect.checks import UNIT_METHODS
 from formgen.collect.correction_history import corrections_sheet
+from formgen.ledger.crops import crops_by_value
 from formgen.ledger.db import Ledger
 from formgen.ledger.files import all_receipts, route_label
 from formgen.ledger.forms import all_deeds, all_forms, list_problems
@@ -136,19 +137,41 @@ def _units_sheet(sh, ledger: Ledger, ws: Workspace) -> None:
 
 
 def _problems_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
-    widths = [18, 9, 40, 24, 16, 9, 60, 12]
-    header_row(sh, 1, ["单位", "文件编号", "文件", "表格", "字段", "严重程度", "说明", "处理情况"], widths)
+    widths = [18, 9, 40, 24, 16, 9, 60, 12, 42]
+    header_row(sh, 1, ["单位", "文件编号", "文件", "表格", "字段", "严重程度", "说明", "处理情况", "原件截图"], widths)
+    crops = crops_by_value(ledger)
     r = 2
     for p in list_problems(ledger):
         fill = None if p.resolved else (ERROR_FILL if p.severity == "error" else None)
         _row(sh, r, [p.unit or "未识别单位", p.receipt_id, p.file, form_title(campaign, p.form_type),
                      field_label(campaign, p.form_type, p.field), SEVERITY_LABELS.get(p.severity, p.severity),
-                     p.message, "已人工更正" if p.resolved else ""], fill, widths)
+                     p.message, "已人工更正" if p.resolved else ""], fill, widths[:8])
+        png = crops.get((p.form_id, p.field)) if p.form_id is not None and p.field else None
+        if png:  # the cell the OCR value was read from: staff check it here, then formgen correct
+            _picture(sh, r, 9, png)
         r += 1
     sh.freeze_panes = "A2"
     sh.auto_filter.ref = sh.dimensions
     sh.row_dimensions[1].height = 30
     print_setup(sh, title_rows="1:1")
+
+
+def _picture(sh, row: int, col: int, png: bytes, max_w: int = 300, max_h: int = 160) -> None:
+    """A crop image anchored in (row, col), scaled to fit; the row grows to show it."""
+    from io import BytesIO
+
+    from openpyxl.drawing.image import Image as XLImage
+    from openpyxl.utils import get_column_letter
+
+    try:
+        img = XLImage(BytesIO(png))
+    except Exception:  # a crop PIL cannot open: the problem line is still there
+        return
+    f = min(1.0, max_w / max(img.width, 1), max_h / max(img.height, 1))
+    img.width, img.height = int(img.width * f), int(img.height * f)
+    sh.add_image(img, f"{get_column_letter(col)}{row}")
+    points = img.height * 0.75 + 4  # pixels → points
+    sh.row_dimensions[row].height = max(sh.row_dimensions[row].height or 15, points)
 
 
 def _files_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:

@@ -37,6 +37,7 @@ class Cell:
     where: str = ""
     confidence: float | None = None
     page: int | None = None  # 1-based page, for PDFs and scans
+    box: tuple[float, float, float, float] | None = None  # (x0, y0, x1, y1) in points on its page (PDF, OCR)
 
     @property
     def last_row(self) -> int:
@@ -98,6 +99,9 @@ class GridDocument:
     properties: dict[str, str] = field(default_factory=dict)  # document-level anchors
     method: Method = "labels"  # what the reader can offer: labels / pdf-text / ocr
     pages: int | None = None
+    # OCR: page number → (grayscale page image as read, its pixels per point), for the crops
+    # of values a person must check (formgen.intake.review).
+    page_images: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def tables(self) -> list[Table]:

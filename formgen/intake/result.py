@@ -78,6 +78,8 @@ class ExtractResult:
     # Why a container member could not be read (InputFileError.kind): collect retries some kinds.
     error_kind: str | None = None
     origin: SourceFile | None = None
+    # PNG of the cell each value flagged for review was read from (OCR), by key ("items.<name>").
+    crops: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def warn(self, field_key: str | None, message: str) -> None:
         self.problems.append(Problem(field_key, "warning", message))

@@ -13,7 +13,7 @@ on the field) every OCR value that
 
 The staff confirm or correct flagged values in 收件情况.xlsx; the crop of the
 cell each one was read from travels with the result (``ExtractResult.crops``,
-PNG bytes) so the workbook can show it next to the value.
+PNG bytes, ``cell_crop``) so the workbook can show it next to the value.
 """
 from __future__ import annotations
 
@@ -79,6 +79,40 @@ def flag_for_review(result: ExtractResult, spec: FormSpec, doc: GridDocument) ->
             result.warn(None, msg)
             for item in result.items:
                 flag(f"items.{item['name']}", msg)
+    for key in flagged:
+        src = result.provenance.get(key)
+        png = cell_crop(doc, src.where) if src is not None else None
+        if png is not None:
+            result.crops[key] = png
+
+
+CROP_MARGIN_PT = 3.0
+CROP_MAX_PX = 600
+
+
+def cell_crop(doc: GridDocument, where: str) -> bytes | None:
+    """PNG of the table cell a value was read from (``where`` as in its provenance), from
+    the page image the OCR reader kept; None when there is no such cell or image."""
+    cell = next((c for t in doc.tables for c in t.cells if c.where == where and c.box), None)
+    if cell is None or cell.page not in doc.page_images:
+        return None
+    try:
+        import cv2
+    except ImportError:
+        return None
+    image, px_per_pt = doc.page_images[cell.page]
+    x0, y0, x1, y1 = cell.box
+    h, w = image.shape[:2]
+    a, b = max(0, int((x0 - CROP_MARGIN_PT) * px_per_pt)), max(0, int((y0 - CROP_MARGIN_PT) * px_per_pt))
+    c, d = min(w, int((x1 + CROP_MARGIN_PT) * px_per_pt) + 1), min(h, int((y1 + CROP_MARGIN_PT) * px_per_pt) + 1)
+    if c - a < 4 or d - b < 4:
+        return None
+    crop = image[b:d, a:c]
+    f = min(1.0, CROP_MAX_PX / max(crop.shape))  # a long text's cell: enough to read, no more
+    if f < 1:
+        crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    ok, buf = cv2.imencode(".png", crop)
+    return buf.tobytes() if ok else None
 
 
 def _short(value) -> str:

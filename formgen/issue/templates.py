@@ -284,6 +284,28 @@ def build_candidate_application(campaign: Campaign, spec: FormSpec):
     return doc
 
 
+def build_grid_form(campaign: Campaign, spec: FormSpec):
+    """A campaign-defined form with a ``layout``: short fields two or three to a row, long texts alone."""
+    doc = _new_document()
+    _form_heading(doc, spec)
+    rows, widths = [], [26, 30, 18, 26, 24, 32]
+    for keys in spec.layout:
+        fields = [spec.field(k) for k in keys]
+        if len(fields) == 1:
+            f = fields[0]
+            tall = f.kind == "multiline"
+            text = "\n".join(f.label[i:i + 2] for i in range(0, len(f.label), 2)) if tall else None
+            height = (90 if not any(h > 20 for h, _ in rows) else 40) if tall else 12  # the main text gets room
+            rows.append((height, [_C("L", f.key, text=text), _C("V", f.key, 5)]))
+        elif len(fields) == 2:
+            rows.append((12, [_C("L", fields[0].key), _C("V", fields[0].key, 2),
+                              _C("L", fields[1].key), _C("V", fields[1].key, 2)]))
+        else:
+            rows.append((12, [c for f in fields[:3] for c in (_C("L", f.key), _C("V", f.key))]))
+    _layout(spec, widths, rows, doc)
+    return doc
+
+
 def build_generic_form(campaign: Campaign, spec: FormSpec):
     """A campaign-defined form type: header line fields, then label | value rows, then the score table."""
     if spec.items and not spec.fields:
@@ -317,6 +339,8 @@ _BUILDERS = {
 
 def build_form(campaign: Campaign, spec: FormSpec):
     """The python-docx Document of a form type's template."""
+    if spec.layout and spec.type not in _BUILDERS:
+        return build_grid_form(campaign, spec)
     if spec.free_text:  # a report, not a grid of labels
         from formgen.issue.report_template import build_report
 
@@ -399,8 +423,9 @@ def _signature(doc, campaign: Campaign):
     """署名 centred over the 成文日期, the date 4 characters from the right (GB/T 9704 7.3.5.1)."""
     char_mm = dk.BODY_PT * 25.4 / 72
     date_w = _text_width_chars(_date_text(campaign)) * char_mm
-    # one character of slack: digits are not exactly half a character wide in every font
-    block = max([_text_width_chars(o) * char_mm for o in campaign.issuer.offices] + [date_w]) + char_mm
+    # room for the date even where a fallback CJK font sets its digits full width (it must never wrap)
+    block = max([_text_width_chars(o) * char_mm for o in campaign.issuer.offices]
+                + [len(_date_text(campaign)) * char_mm]) + char_mm
     gap = max(0.0, 4 * char_mm + date_w / 2 - block / 2)
     width = 156
     t = doc.add_table(rows=1, cols=3)

@@ -53,7 +53,14 @@ CREATE TABLE IF NOT EXISTS ballot_page_problems (
     message TEXT NOT NULL,
     seen_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS ballot_page_problems_file ON ballot_page_problems (file)
+CREATE INDEX IF NOT EXISTS ballot_page_problems_file ON ballot_page_problems (file);
+CREATE TABLE IF NOT EXISTS ballot_files (
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (file, sha256)
+)
 """)
 
 INVALID = "无效"  # a decision that the row counts for no level
@@ -118,6 +125,16 @@ def page_reads(ledger: Ledger, source: str | None = None) -> list[BallotRowRead]
 
 def has_source(ledger: Ledger, source: str) -> bool:
     return ledger.execute("SELECT 1 FROM ballot_reads WHERE source = ? LIMIT 1", (source,)).fetchone() is not None
+
+
+def file_seen(ledger: Ledger, file: str, sha256: str) -> bool:
+    """Whether these very bytes under this name were read before (so need not be read again)."""
+    return ledger.execute("SELECT 1 FROM ballot_files WHERE file = ? AND sha256 = ?", (file, sha256)).fetchone() is not None
+
+
+def mark_file_read(ledger: Ledger, file: str, sha256: str, pages: int, at: datetime | None = None) -> None:
+    ledger.execute("INSERT OR REPLACE INTO ballot_files (file, sha256, pages, read_at) VALUES (?, ?, ?, ?)",
+                   (file, sha256, pages, _now(at)))
 
 
 def add_decision(ledger: Ledger, source: str, row_no: int, level: str, decided_by: str = "", note: str = "",

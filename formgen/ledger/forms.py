@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from formgen.intake.result import ExtractResult
+from formgen.ledger.crops import store_crops
 from formgen.ledger.db import Ledger, register_schema
 from formgen.ledger.files import iso, now, parse_iso
 
@@ -190,6 +191,7 @@ def record_form(ledger: Ledger, receipt_id: int, seq: int, result: ExtractResult
                  src.confidence if src else None))
         for p in result.problems:
             add_problem(ledger, receipt_id, form_id, p.field, p.severity, p.message, origin="extract")
+        store_crops(ledger, form_id, result.crops)  # cells of OCR values flagged for review
     return form_id
 
 
@@ -397,6 +399,9 @@ def refresh_superseding(ledger: Ledger, multi_per_unit: set[str]) -> None:
     one points at the first of them. Forms of no identified unit stand alone.
     """
     groups: dict[tuple, list] = {}
+    # one application form for several awards (seed 003): the same person for two awards is two forms
+    applied_for = {r["form_id"]: r["value"] for r in ledger.execute(
+        "SELECT form_id, value FROM field_values WHERE key = 'award'")}
     rows = ledger.execute(
         """SELECT f.id, f.unit, f.form_type, f.subject, f.counted, r.arrived_at, r.received_at
            FROM forms f JOIN receipts r ON r.id = f.receipt_id
@@ -404,7 +409,7 @@ def refresh_superseding(ledger: Ledger, multi_per_unit: set[str]) -> None:
     for r in rows:
         key: tuple = (r["unit"], r["form_type"])
         if r["form_type"] in multi_per_unit:
-            key += ("".join((r["subject"] or "").split()),)
+            key += ("".join((r["subject"] or "").split()), applied_for.get(r["id"]))
         groups.setdefault(key, []).append(r)
     superseded: dict[int, int | None] = {}
     for members in groups.values():

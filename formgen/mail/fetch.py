@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import policy
+from pathlib import Path
 from typing import Callable
 
 from formgen.campaign.mail import MailSettings
@@ -65,14 +66,21 @@ class FetchReport:
     seconds: float = 0.0
 
 
-def mail_settings(ws: Workspace, need: str = "imap") -> MailSettings:
+def mail_settings(ws: Workspace, need: str | None = "imap") -> MailSettings:
+    """The campaign's mail settings, with ``need`` (imap / smtp) present; certificate paths resolved."""
     s = ws.campaign.mail
     if s is None:
         raise FormgenError("campaign.yaml 中没有 mail 设置（邮箱服务器、账号）；请按 README“办公邮箱”一节填写后重试")
-    if getattr(s, need) is None:
+    if need and getattr(s, need) is None:
         what = "收信服务器（mail.imap：host、port、security）" if need == "imap" else "发信服务器（mail.smtp：host、port、security）"
         raise FormgenError(f"campaign.yaml 的 mail 设置缺少{what}；请按 README“办公邮箱”一节填写")
-    return s
+    # a certificate file named relative to the workspace, as every other path in campaign.yaml
+    changes = {}
+    for side in ("imap", "smtp"):
+        server = getattr(s, side)
+        if server is not None and server.ca_file and not Path(server.ca_file).is_absolute():
+            changes[side] = server.model_copy(update={"ca_file": str(ws.root / server.ca_file)})
+    return s.model_copy(update=changes) if changes else s
 
 
 # Attachments that may be (or hold) an old-format document LibreOffice converts ahead, in one call per batch.

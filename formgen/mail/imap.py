@@ -40,8 +40,14 @@ def quote(text: str) -> str:
 
 
 def tls_context(server: MailServer) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=server.ca_file) if server.ca_file else ssl.create_default_context()
-    return context
+    """The system's trusted certificates, or the office's own CA file (``ca_file``)."""
+    if not server.ca_file:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=server.ca_file)
+    except (OSError, ssl.SSLError) as e:
+        raise MailError(f"根证书文件“{server.ca_file}”无法读取（{getattr(e, 'strerror', None) or e}）；"
+                        "请检查 campaign.yaml 中 ca_file 的路径，应为信息中心提供的 .pem / .crt 文件", "certificate") from None
 
 
 @dataclass

@@ -165,7 +165,11 @@ def issue_messages(ws: Workspace, issue_report) -> list[Outgoing]:
         msg = EmailMessage()
         to = unit.emails() if unit else []
         if to:
-            msg["To"] = ", ".join(to)
+            try:  # 陈静（安阳街道） <anyang@…>: the contact's name, as a clerk addresses a colleague
+                name = f"{unit.contact}（{u.unit}）" if unit.contact else u.unit
+                msg["To"] = [Address(display_name=name, addr_spec=a) for a in to]
+            except (ValueError, IndexError):
+                msg["To"] = ", ".join(to)  # an odd address: the server will say whether it takes it
         msg["Subject"] = issue_subject(ws)
         msg.set_content(issue_body(ws, u.unit), charset="utf-8", cte="base64")
         files = [issue_report.notice, *u.files]

@@ -45,8 +45,7 @@ def publish_period(workspace, result) -> tuple[list[Path], list[str]]:
                 quarter_sheet(campaign, s, path)
             paths.append(path)
     if settings.outcomes and result.period.kind == "year":
-        if any(o.pending for o in result.outcomes):
-            notes += [o.tie for o in result.outcomes if o.pending]
+        notes += [f"{'首位' if o.place == 'first' else '末位'}待定：{o.tie}" for o in result.outcomes if o.subject is None]
         name = safe_filename((settings.report_title or "评测结果报告").replace("\n", ""))
         paths.append(report(campaign, result, out / f"{name}.docx"))
         for o in result.outcomes:
@@ -246,8 +245,9 @@ def _outcome_words(result) -> list[str]:
     out = []
     for o in result.outcomes:
         word = "首位" if o.place == "first" else "末位"
-        if o.pending:
-            out.append(f"{word}待定（{'、'.join(o.pending)}总分相同，待评测领导小组决定）。")
+        if o.subject is None:
+            held = f"{'、'.join(o.pending)}总分相同，待评测领导小组决定" if o.pending else o.tie
+            out.append(f"{word}待定（{held}）。")
             continue
         line = f"本年度{word}为{o.subject}（{num(o.total)}分）"
         if o.tie:

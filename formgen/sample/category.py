@@ -204,14 +204,14 @@ JUDGE_OFFSETS = [0, 1, -1, 0.5, -0.5]  # around the yaml's mean: the five member
 
 
 def kunshan_inputs(data: dict) -> dict[tuple[str, str], dict]:
-    """(unit, name) → the review record of that nominee, keyed by item / rule as the workbook needs."""
+    """(unit, name, award applied for or None) → the review record of that nominee."""
     out = {}
     for p in data["people"]:
-        out[(p["unit"], p["name"])] = {"judged": p["judged"], "votes": p.get("votes")}
+        out[(p["unit"], p["name"], p["award"])] = {"judged": p["judged"], "votes": p.get("votes")}
     for w in data["windows"] + [data["extra"]]:
-        out[(w["unit"], w["window"])] = w
+        out[(w["unit"], w["window"], None)] = w
     for h in data["halls"]:
-        out[(h["unit"], h["hall"])] = h
+        out[(h["unit"], h["hall"], None)] = h
     return out
 
 
@@ -257,10 +257,10 @@ def fill_kunshan_scorers(workspace, books: list[Path]) -> list[Path]:
                 unit, award_id = key.split(":")[0], key.split(":")[1]
                 label = str(ws.cell(r, 3).value or "")
                 name = label.split("（", 1)[0]
-                rec = inputs.get((unit, name))
+                award = campaign.award(award_id)
+                rec = inputs.get((unit, name, award.name)) or inputs.get((unit, name, None))
                 if rec is None:
                     continue
-                award = campaign.award(award_id)
                 judged_items = [i.name for i in award.rubric.items if len(i.rules) == 1 and i.rules[0].type == "judged"
                                 and i.name != "重点工作加分"]
                 for letter, _award, item, rule, kind, level, *_ in cols:
@@ -275,8 +275,3 @@ def fill_kunshan_scorers(workspace, books: list[Path]) -> list[Path]:
         out.append(target)
     return out
 
-
-def copy_tree(src: Path, dst: Path) -> None:
-    if dst.exists():
-        shutil.rmtree(dst)
-    shutil.copytree(src, dst)

@@ -149,7 +149,7 @@ def _outcomes(ws, result: PeriodResult) -> None:
     _title(ws, f"{result.period.title}首位、末位", "首位、末位由综合得分决定，名次不得并列。", len(heads))
     _head(ws, 3, heads, [8, 20, 9, 50, 50, 30])
     for n, o in enumerate(result.outcomes):
-        values = [PLACE_WORDS[o.place], o.subject or f"待定（{'、'.join(o.pending)}）",
+        values = [PLACE_WORDS[o.place], o.subject or f"待定（{'、'.join(o.pending) or o.tie}）",
                   o.total, "；".join(o.consequences), o.tie or "", o.history or ""]
         for col, v in enumerate(values, start=1):
             c = ws.cell(4 + n, col)

@@ -103,3 +103,4 @@ def _item_block(s: SubjectScore, indent: str, only_touched: bool = False) -> lis
             out += [f"{indent}      来源：{src}" for src in line.sources]
         out += [f"{indent}  · {n}" for n in item.notes]
     return out
+

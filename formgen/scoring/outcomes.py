@@ -71,6 +71,10 @@ def outcomes(campaign: Campaign, ranked: list[Ranked], period: Period, history: 
     field_ = [r for r in ranked if r.rank is not None]
     if settings is None or len(field_) < 2:
         return []
+    unscored = [r.nominee.key for r in ranked if r.rank is None]
+    if unscored:  # first or last place cannot be known while some subjects have no total
+        why = f"{'、'.join(unscored)}尚未评定（见结果表备注），首位、末位待全部评定后确定"
+        return [Outcome(place, None, None, None, tie=why) for place in ("first", "last")]
     out = []
     for place, r, nxt in (("first", field_[0], field_[1]), ("last", field_[-1], field_[-2])):
         o = Outcome(place, r.nominee.key, r.rank, r.total)

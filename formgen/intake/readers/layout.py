@@ -555,7 +555,7 @@ def to_table(t: GeoTable, index: int, pad: float) -> Table:
             row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan,
             where=f"第{c.page}页 表{index + 1} 第{c.row + 1}行第{c.col + 1}列",
             confidence=round(sum(confs) / len(confs), 3) if confs else None,
-            page=c.page,
+            page=c.page, box=(c.x0, c.y0, c.x1, c.y1),
         ))
     return Table(cells=cells, index=index, page=t.page)
 

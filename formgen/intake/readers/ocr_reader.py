@@ -86,8 +86,11 @@ def read_image(source: SourceFile) -> GridDocument:
     _require_ocr(source)
     rgb, dpi = _load_image(source)
     flat, dpi = flatten_photo(source, rgb, dpi)
-    page = ocr_page(flat, 1, dpi, photo=flat is not rgb)
-    return layout.build_document(source.source_label, [page], "ocr", TOL_PT, PAD_PT)
+    images: dict = {}
+    page = read_photo_page(flat, 1, dpi, images) if flat is not rgb else ocr_page(rgb, 1, dpi, keep=images)
+    doc = layout.build_document(source.source_label, [page], "ocr", TOL_PT, PAD_PT)
+    doc.page_images = images
+    return doc
 
 
 def flatten_photo(source: SourceFile, rgb: "np.ndarray", dpi: float, page: int | None = None) -> tuple["np.ndarray", float]:
@@ -103,19 +106,41 @@ def flatten_photo(source: SourceFile, rgb: "np.ndarray", dpi: float, page: int |
         if problem:
             raise problem
         fit = pf.find_page(rgb)
-        flat = pf.even_light(pf.rectify(rgb, fit, fit.size_px(DPI)))
+        size = fit.size_px(DPI)
+        flat = pf.even_light(pf.rectify(rgb, fit, size))
         gray = drop_red(flat)
-        problem = pf.blur_problem(gray)
+        problem = pf.blur_problem(gray, pf.detail(fit, size))
         if problem:
             raise problem
-        turns = upright_turns(gray)
     except pf.PhotoProblem as exc:
         raise InputFileError(source.name, where + exc.message, f"photo_{exc.kind}") from None
-    if turns:
-        import numpy as np
-
-        flat = np.ascontiguousarray(np.rot90(flat, turns))
     return flat, float(DPI)
+
+
+def read_photo_page(flat: "np.ndarray", number: int, dpi: float, keep: dict | None = None) -> PageLayout:
+    """A flattened photo read upright. Most photos are taken upright and read as they are;
+    when the recogniser was unsure of most of the page (text sideways or upside down
+    reads as low-confidence noise), the page's text direction is measured and, if the
+    page lies turned, it is turned back and read again."""
+    import numpy as np
+
+    page = ocr_page(flat, number, dpi, photo=True, keep=keep)
+    if _mean_confidence(page) >= UPRIGHT_CONFIDENCE:
+        return page
+    turns = upright_turns(drop_red(flat))
+    if not turns:
+        return page
+    return ocr_page(np.ascontiguousarray(np.rot90(flat, turns)), number, dpi, photo=True, keep=keep)
+
+
+UPRIGHT_CONFIDENCE = 0.85  # upright photos read ≥ 0.95 on average; turned pages ≈ 0.6–0.8
+
+
+def _mean_confidence(page: PageLayout) -> float:
+    tables, lines = page
+    confs = [c for ln in lines for c in ln.confidences]
+    confs += [c for t in tables for cell in t.cells for ln in cell.lines for c in ln.confidences]
+    return sum(confs) / len(confs) if len(confs) >= 20 else 0.0
 
 
 def upright_turns(gray: "np.ndarray") -> int:
@@ -158,8 +183,9 @@ def upright_turns(gray: "np.ndarray") -> int:
     return (turns + 2) % 4 if flipped > 1.5 * upright else turns
 
 
-def read_scanned_pdf_pages(source: SourceFile, numbers: list[int]) -> dict[int, PageLayout]:
-    """Render the given 1-based pages of a PDF at 200 dpi and read them by OCR."""
+def read_scanned_pdf_pages(source: SourceFile, numbers: list[int], images: dict | None = None) -> dict[int, PageLayout]:
+    """Render the given 1-based pages of a PDF at 200 dpi and read them by OCR (a page that
+    is a phone photo is flattened first); ``images`` receives each page's image as read."""
     _require_ocr(source)
     import numpy as np
     import pypdfium2 as pdfium
@@ -182,7 +208,7 @@ def read_scanned_pdf_pages(source: SourceFile, numbers: list[int]) -> dict[int, 
             except Exception as exc:  # a page pdfium cannot render
                 raise unreadable(source, exc) from exc
             flat, dpi = flatten_photo(source, rgb, scale * 72, n if len(numbers) > 1 else None)
-            out[n] = ocr_page(flat, n, dpi, photo=flat is not rgb)
+            out[n] = read_photo_page(flat, n, dpi, images) if flat is not rgb else ocr_page(rgb, n, dpi, keep=images)
     finally:
         pdf.close()
     return out
@@ -252,12 +278,16 @@ def _image_dpi(im) -> float:
 # --------------------------------------------------------------------------
 
 
-def ocr_page(rgb: "np.ndarray", number: int, dpi: float, photo: bool = False) -> PageLayout:
+def ocr_page(rgb: "np.ndarray", number: int, dpi: float, photo: bool = False, keep: dict | None = None) -> PageLayout:
     """Tables and outside lines of one page image, in PDF points. ``photo``: a flattened
     phone photo, whose rulings come out thin and faint (lens blur, JPEG, a seal lifted
     off them): fainter strokes count as ink when the long strokes are looked for."""
     gray = drop_red(rgb)
     gray = deskew(gray)
+    if keep is not None:  # the page as read, at half size: crops of values to check come from it
+        import cv2
+
+        keep[number] = (cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 0.5 * dpi / 72)
     h_mask, v_mask = ruling_masks(gray, dpi, faint=photo)
     pt = 72.0 / dpi
     h, v = mask_segments(h_mask, "h", pt), mask_segments(v_mask, "v", pt)

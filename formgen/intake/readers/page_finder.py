@@ -253,7 +253,8 @@ def find_page(image: np.ndarray) -> PageFit:
     gray, back = _small(image)
     paper = _paper(gray)
     frame = _ruling_frame(gray, paper[1] if paper is not None else None)
-    if frame is not None and _touches_border(frame[1], gray.shape, 4) > 0.0:
+    # (within the sheet's eroded outline, a frame cut by the picture's edge stops ~8 px short of it)
+    if frame is not None and _touches_border(frame[1], gray.shape, 12) > 0.0:
         raise PhotoProblem("half_page", HALF_PAGE)  # the form itself runs out of the picture
     if paper is not None:
         quad = _refine(paper[0], paper[1], gray.shape)
@@ -261,13 +262,14 @@ def find_page(image: np.ndarray) -> PageFit:
         # (little of it, or the form on it is whole); a sheet filling the picture has no
         # edges to go by.
         shown = _share_in_picture(quad, gray.shape)
-        if shown > 0.97 or (frame is not None and shown > 0.8):
+        edges_seen = _touches_border(paper[1], gray.shape) < 0.25
+        if edges_seen and (shown > 0.97 or (frame is not None and shown > 0.8)):
             quad = quad * back
             w, h = _sides(quad)
             page = A4_MM if h >= w else A4_MM[::-1]
             return PageFit(quad, "paper", page, (0.0, 0.0, *page))
-    if frame is None:
-        raise PhotoProblem("not_a_form" if paper is None else "half_page", NOT_A_FORM if paper is None else HALF_PAGE)
+    if frame is None:  # no table anywhere (a cut-off table has a frame touching the edge, above)
+        raise PhotoProblem("not_a_form", NOT_A_FORM)
     quad = _refine(frame[0], frame[1], gray.shape) * back
     w, h = _sides(quad)
     # The frame of a form is about the text width of an A4 page; the page around it is
@@ -361,11 +363,16 @@ def moire_score(image: np.ndarray) -> float:
     return float(vals.max() / (np.percentile(vals, 99) + 1e-6))
 
 
-def sharpness(page_gray: np.ndarray) -> float:
+def sharpness(page_gray: np.ndarray, detail: float = 1.0) -> float:
     """How sharp the ink of a flattened page is: the mean gradient at its strongest ink
     edges over the ink's contrast (≈ 1 for a crisp edge whatever the ink's darkness; a
-    smear spreads the step and lowers it). A page with almost no ink counts as sharp."""
-    g = page_gray[::2, ::2].astype(np.float32)  # 100 dpi is plenty to see a smear
+    smear spreads the step and lowers it). A page with almost no ink counts as sharp.
+
+    Judged at half the page's resolution, or at the photo's own when that is lower
+    (``detail``: photo pixels per page pixel): a small photo enlarged to the page's
+    size is soft, not blurred."""
+    f = min(0.5, detail)
+    g = cv2.resize(page_gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA).astype(np.float32)
     dark = g < 160
     if dark.mean() < 0.002:
         return 1.0
@@ -378,6 +385,15 @@ def sharpness(page_gray: np.ndarray) -> float:
     return float(np.mean(edge)) / (4 * contrast)  # a step edge: Sobel peak = 4 × contrast
 
 
-def blur_problem(page_gray: np.ndarray) -> PhotoProblem | None:
-    """TOO_BLURRED when the flattened page's ink has no sharp edges."""
-    return PhotoProblem("too_blurred", TOO_BLURRED) if sharpness(page_gray) < BLUR_BAR else None
+def blur_problem(page_gray: np.ndarray, detail: float = 1.0) -> PhotoProblem | None:
+    """TOO_BLURRED when the flattened page's ink has no sharp edges (``detail``: see ``sharpness``)."""
+    return PhotoProblem("too_blurred", TOO_BLURRED) if sharpness(page_gray, detail) < BLUR_BAR else None
+
+
+def detail(fit: PageFit, size_px: tuple[int, int]) -> float:
+    """Photo pixels per pixel of the flattened page (< 1: the photo was enlarged)."""
+    w, h = _sides(fit.corners)
+    x0, y0, x1, y1 = fit.target_mm
+    tw = (x1 - x0) / fit.page_mm[0] * size_px[0]
+    th = (y1 - y0) / fit.page_mm[1] * size_px[1]
+    return min(w / tw, h / th)

@@ -58,11 +58,12 @@ def read_pdf(source: SourceFile) -> GridDocument:
     finally:
         pdf.close()
     method = "pdf-text"
+    images: dict = {}  # OCR'd pages' images, for the crops of values to check
     if image_pages:
         from formgen.intake.readers.ocr_reader import read_scanned_pdf_pages
 
         try:
-            ocr = read_scanned_pdf_pages(source, image_pages)
+            ocr = read_scanned_pdf_pages(source, image_pages, images)
         except InputFileError as exc:
             if exc.kind == "needs_ocr" and garbled == len(image_pages):
                 # Not a scan: the text layer is there but reads as (cid:N) noise.
@@ -70,7 +71,9 @@ def read_pdf(source: SourceFile) -> GridDocument:
             raise
         pages = [ocr[i + 1] if p is None else p for i, p in enumerate(pages)]
         method = "ocr"
-    return layout.build_document(source.source_label, pages, method, TOL, PAD)
+    doc = layout.build_document(source.source_label, pages, method, TOL, PAD)
+    doc.page_images = images
+    return doc
 
 
 def _open(source: SourceFile):
