@@ -57,12 +57,12 @@ def measure(kind: str, sheets: int, seed: int):
     levels = s.ratings[0].levels
     pages = list(filled_pages(s, sheets, np.random.default_rng(seed), kind, dpis=(150, 200, 300)))
     ours, naive = Counter(), Counter()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     reads = [read_page(img, s, kind, n + 1) for n, (img, _) in enumerate(pages)]
-    t_ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_ours = (time.perf_counter() - t0, time.process_time() - c0)
+    t0, c0 = time.perf_counter(), time.process_time()
     naive_reads = [naive_read(img, s, truth) for img, truth in pages]
-    t_naive = time.perf_counter() - t0
+    t_naive = (time.perf_counter() - t0, time.process_time() - c0)
     unread = 0
     for pr, nr, (_, truth) in zip(reads, naive_reads, pages):
         if pr.problem or (pr.code.serial, pr.code.page) != (truth.serial, truth.page):
@@ -97,10 +97,11 @@ def counted_twice(pages, reads) -> int:  # noqa: ARG001
     return total - expected
 
 
-def line(name, c: Counter, pages: int, secs: float) -> str:
+def line(name, c: Counter, pages: int, secs: tuple[float, float]) -> str:
     n = sum(c.values()) or 1
     return (f"  {name:<8} marks right {100 * c['right'] / n:7.3f}%   flagged {100 * c['flagged'] / n:5.2f}%   "
-            f"wrong (silent) {100 * c['wrong'] / n:6.3f}%   {pages / secs:6.1f} pages/s")
+            f"wrong (silent) {100 * c['wrong'] / n:6.3f}%   {pages / secs[0]:6.1f} pages/s wall "
+            f"({pages / max(secs[1], 1e-9):5.1f} per CPU-second)")
 
 
 def main() -> int:
@@ -110,6 +111,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=11)
     args = ap.parse_args()
     cv2.setNumThreads(2)
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    print(f"load average at start: {load} (pages/s wall depends on it; per CPU-second less so)")
     print(f"thresholds: empty < {EMPTY}, marked ≥ {MARKED} (share of inked pixels in a box)")
     for kind, n in (("scan", args.scans), ("photo", args.photos)):
         pages, reads, ours, naive, t_ours, t_naive, unread = measure(kind, n, args.seed)

@@ -1,7 +1,12 @@
 """Small helpers over python-docx/lxml for Chinese official documents (GB/T 9704-2012).
 
-Used by ``issue`` (blank forms, the notice) and ``publish`` (publicity lists,
-commendations, certificates). Conventions of 党政机关公文格式 GB/T 9704-2012:
+The one place (with ``intake/readers/docx_reader.py``) where WordprocessingML
+is touched: ``w:`` names, ``qn``, python-docx's private ``_p``/``_r``, regexes
+over document.xml. Used by ``issue`` (blank forms, the notice), ``publish``
+(publicity lists, commendations, certificates), ``sample`` (a clerk typing into
+a blank) and for packages (custom properties, bookmarks, slimmed parts).
+Everything else calls these named helpers, as python-docx keeps its XML in its
+``oxml`` layer. Conventions of 党政机关公文格式 GB/T 9704-2012:
 A4, margins top 37 / bottom 35 / left 28 / right 26 mm (版心 156 × 225 mm),
 body 3号 (16 pt) 仿宋_GB2312 at 22 lines per page (line pitch ≈ 28.95 pt),
 title 2号 (22 pt) 方正小标宋简体, level-1 headings 黑体, level-2 楷体_GB2312,

@@ -149,3 +149,17 @@ def test_the_same_event_log_under_another_name_counts_once(district):
     out = run(district, "events", str(copy)).output
     assert "巡查一组台账(1).xlsx：与已读入的 巡查一组台账.xlsx 内容完全相同，未重复计入" in out
     assert "区住房和城乡建设局  91" in run(district, "score", "--period", "2024Q3").output
+
+
+def test_a_corrected_tally_sheet_replaces_its_rows(town):
+    run(town, "tallies")
+    sheet = town / "inputs" / "计票" / "计票表.xlsx"
+    wb = load_workbook(sheet)
+    ws = wb["外部测评"]
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "村建所")
+    ws.cell(row, 3).value, ws.cell(row, 4).value, ws.cell(row, 5).value = 24, None, None  # recounted: 24 满意
+    wb.save(sheet)
+    run(town, "tallies")
+    out = run(town, "explain", "村建所").output
+    # 24 满意 = 90 → 27 of 30, counted once; the row is named
+    assert "外部测评：27（满分30）" in out and "计票表.xlsx 工作表“外部测评” 第" in out

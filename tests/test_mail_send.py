@@ -58,6 +58,13 @@ def test_issue_send_mails_notice_and_forms_to_each_unit(tmp_path, smtp):
     assert f"发送失败 {REFUSED_UNIT.name}" in result.output and "550" in result.output
 
 
+def test_issue_without_send_sends_nothing_and_says_what_would_go(tmp_path, smtp):
+    ws = make_mail_ws(tmp_path / "ws", None, smtp.port, units=UNITS)
+    result = _run(ws, "issue")
+    assert result.exit_code == 0 and "未发送任何邮件" in result.output and "4 个单位" in result.output
+    assert smtp.messages == []
+
+
 def test_remind_without_send_writes_outbox_and_says_what_would_go(tmp_path, smtp):
     ws = make_mail_ws(tmp_path / "ws", None, smtp.port, units=UNITS)
     result = _run(ws, "remind")
@@ -83,6 +90,8 @@ def test_remind_send_once_a_day_unless_forced(tmp_path, smtp):
     assert len(set(mids)) == 6  # each message its own Message-ID
     status = _run(ws, "status")
     assert "催报" in status.output and "邮件" in status.output
+    log = _run(ws, "mail", "sent")
+    assert log.exit_code == 0 and log.output.count("已发送") == 6 and "失败" in log.output  # + the refused unit
 
 
 def test_smtp_wrong_password_is_one_line(tmp_path, smtp, monkeypatch):

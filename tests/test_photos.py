@@ -372,3 +372,29 @@ def test_collect_keeps_the_crop_and_the_status_book_shows_it_beside_the_problem(
     row = next(c.row for c in sheet["G"] if c.value and str(c.value).startswith("需人工核对"))
     [image] = sheet._images
     assert image.anchor._from.row == row - 1 and image.anchor._from.col == 8  # 0-based: I<row>
+
+
+@needs_corpus
+def test_two_photos_of_one_form_sent_in_one_zip_are_read_as_one_form(tmp_path):
+    """The two pages of a corpus photo PDF as two JPEGs in a zip, page 2 first in the zip's
+    listing order would be wrong: they are zipped in page order, as a phone names them."""
+    import zipfile
+
+    import pypdfium2 as pdfium
+
+    entry = next(e for e in truth({"photo"}) if e["file"] == "photo/东山街道勤廉标兵申报表.pdf")
+    pdf = pdfium.PdfDocument(str(CORPUS / entry["file"]))
+    z = tmp_path / "申报表照片.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for k in range(len(pdf)):
+            im = pdf[k].render(scale=250 / 72).to_pil().convert("RGB")
+            path = tmp_path / f"IMG_{k + 1:04d}.jpg"
+            im.save(path, "JPEG", quality=88)
+            zf.write(path, path.name)
+    pdf.close()
+    results = extract_path(z)
+    assert len(results) == 1
+    got = results[0].to_json(with_source=True)
+    assert got["source"] == "IMG_0001.jpg + IMG_0002.jpg"
+    correct, total, misses, silent = _score(entry, got)
+    assert correct >= 0.97 * total and silent == 0, misses

@@ -36,6 +36,7 @@ MARKED = 0.075  # share of inked pixels in a box's inside: a mark
 EMPTY = 0.003  # …and below this: empty
 SCRIBBLED = 0.7  # a box this full, next to a lighter mark, may be a crossed-out choice
 INSET = 1.25  # mm kept clear of the printed box outline
+MIN_PX_PER_MM = 3.5  # below this (≈90 dpi) a pencil tick and a faint touch look alike: the page is refused
 
 
 @dataclass
@@ -355,10 +356,25 @@ def _crop(dark: np.ndarray, pl: L.PageLayout, i: int) -> bytes:
 
 def read_page(img: np.ndarray, settings: BallotSettings, file: str, page: int) -> PageRead:
     out = PageRead(file=file, page=page)
-    gray, _ = _working(ink_channel(img))
+    gray, f = _working(ink_channel(img))
     H, code, n_marks = register(gray)
+    px_mm = _px_per_mm(H) / f if H is not None else 0.0
+    if H is None and img.ndim == 3:
+        # A phone photo with the sheet small or steep in the frame: flatten the sheet first
+        # (the photos engineer's page finder), then look for the marks again.
+        flat, px_mm = _flattened(img)
+        if flat is not None:
+            gray2, _ = _working(ink_channel(flat))
+            H2, code2, n2 = register(gray2)
+            if H2 is not None:
+                gray, H, code, n_marks = gray2, H2, code2, n2
     if H is None:
         return _unreadable(out, gray, n_marks, code_failed=n_marks >= 4)
+    if px_mm < MIN_PX_PER_MM:
+        out.problem_kind = "low_res"
+        out.problem = (f"{out.where}：票面太小、太模糊（约每毫米 {px_mm:.1f} 像素），无法可靠读票；"
+                       "请以 150dpi 以上扫描，或靠近拍照让整张票占满画面")
+        return out
     by_key = {settings.key(r.id): r for r in settings.ratings}
     rating = by_key.get(code.key)
     if rating is None:
@@ -379,6 +395,31 @@ def read_page(img: np.ndarray, settings: BallotSettings, file: str, page: int) -
         out.rows.append(RowRead(i, pl.first_no + i, pl.subjects[i], status, level, reason, [round(v, 4) for v in row],
                                 _crop(dark, pl, i) if status == "flagged" else None))
     return out
+
+
+def _px_per_mm(H: np.ndarray) -> float:
+    """Image pixels per millimetre of the page (mean over the page), from the homography."""
+    corners = np.array([[0, 0], [L.PAGE_W, 0], [L.PAGE_W, L.PAGE_H], [0, L.PAGE_H]], np.float32)
+    quad = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), H).reshape(-1, 2)
+    return float(np.sqrt(abs(cv2.contourArea(quad)) / (L.PAGE_W * L.PAGE_H)))
+
+
+def _flattened(img: np.ndarray) -> tuple[np.ndarray | None, float]:
+    """The sheet of a photo flattened at 200 dpi, and the photo's own pixels per mm of it."""
+    try:
+        from formgen.intake.readers.page_finder import PhotoProblem, find_page, rectify  # noqa: PLC0415
+    except ImportError:
+        return None, 0.0
+    try:
+        rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+        fit = find_page(rgb)
+        x0, y0, x1, y1 = fit.target_mm
+        px_mm = float(np.sqrt(abs(cv2.contourArea(np.asarray(fit.corners, np.float32))) / ((x1 - x0) * (y1 - y0))))
+        w, h = fit.size_px(200)
+        # the sheet may lie either way round; the registration marks decide which way is up
+        return cv2.cvtColor(rectify(rgb, fit, (w, h)), cv2.COLOR_RGB2BGR), px_mm
+    except (PhotoProblem, cv2.error, ValueError):
+        return None, 0.0
 
 
 def _unreadable(out: PageRead, gray: np.ndarray, n_marks: int, code_failed: bool) -> PageRead:

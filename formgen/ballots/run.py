@@ -36,10 +36,17 @@ def read_ballots(ws, paths: list[Path] | None = None, ledger=None):
     try:
         book = book_path(ws)
         _take_book_decisions(ledger, settings, book)
-        files = []
-        for p in paths or [ws.root / BALLOTS_IN]:
-            files += files_in(p) if p.is_dir() else [(p.name, p.read_bytes())] if p.is_file() else []
-        report = read_files(files, settings, ledger)
+        def files():
+            for p in paths or [ws.root / BALLOTS_IN]:
+                if p.is_dir():
+                    yield from files_in(p)
+                elif p.is_file():
+                    yield p.name, p.read_bytes()
+
+        missing = [p for p in paths or [] if not p.exists()]
+        if missing:
+            raise FormgenError(f"找不到 {missing[0]}；请检查路径")
+        report = read_files(files(), settings, ledger)
         return report, write_book(ledger, settings, book)
     finally:
         if own:

@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from formgen.ballots.files import is_ballot_candidate, iter_pages
 from formgen.ballots.read import PageRead, read_page
@@ -136,15 +136,14 @@ def summarize(ledger: Ledger, report: BallotReport) -> BallotReport:
     return report
 
 
-def files_in(folder: Path) -> list[tuple[str, bytes]]:
-    """(name relative to the folder, bytes) of every file under ``folder``, in name order."""
+def files_in(folder: Path) -> Iterator[tuple[str, bytes]]:
+    """(name relative to the folder, bytes) of every file under ``folder``, in name order, one at a time."""
     if not folder.is_dir():
-        return []
-    out = []
+        return
     for p in sorted(folder.rglob("*")):
         if p.is_file() and not p.name.startswith((".", "~$")):
             try:
-                out.append((str(p.relative_to(folder)), p.read_bytes()))
+                data = p.read_bytes()
             except OSError as e:
                 raise FormgenError(f"无法读取 {p.name}（{e.strerror}）；请检查文件权限") from None
-    return out
+            yield str(p.relative_to(folder)), data

@@ -170,3 +170,5 @@ def issue_send(ws, issue_report, send: bool) -> None:
 
     if send:
         send_and_print(ws, "issue", issue_messages(ws, issue_report))
+    elif ws.campaign.mail is not None and ws.campaign.mail.smtp is not None:
+        would_send(issue_messages(ws, issue_report), "issue")

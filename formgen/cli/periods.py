@@ -81,6 +81,25 @@ def events_cmd(ctx: click.Context, template: bool, files: tuple[Path, ...]):
                + "。下一步：formgen score --period 期间")
 
 
+def store(ledger, kind: str, source: str, rows) -> None:
+    """A tally sheet is stored row by row (its explanation names the row); rows it no longer has are cleared."""
+    from formgen.ledger.tallies import load_tally_rows, replace_source
+
+    if kind != "tally_sheet":
+        replace_source(ledger, kind, source, rows)
+        return
+    by_row: dict[str, list] = {}
+    for r in rows:
+        by_row.setdefault(r.source, []).append(r)
+    before = {t.source for t in load_tally_rows(ledger) if t.source_kind == kind
+              and (t.source == source or t.source.startswith(source + " "))}
+    with ledger.transaction():
+        for gone in before - set(by_row):
+            replace_source(ledger, kind, gone, [])
+        for row_source, group in by_row.items():
+            replace_source(ledger, kind, row_source, group)
+
+
 @cli.command("tallies")
 @click.option("--template", is_flag=True, help="生成空白计票表（每项测评一张工作表）→ out/inputs/计票表.xlsx")
 @click.option("--rating", default=None, help="问卷导出对应的测评项目编号（默认从文件名判断）。")
@@ -89,7 +108,6 @@ def events_cmd(ctx: click.Context, template: bool, files: tuple[Path, ...]):
 @click.pass_context
 def tallies_cmd(ctx: click.Context, template: bool, rating: str | None, period_opt: str, files: tuple[Path, ...]):
     """读入测评计票表和网上问卷导出（.xlsx/.csv），默认读 inputs/计票/ 下的全部文件。"""
-    from formgen.ledger.tallies import replace_source
     from formgen.scoring.periods import Period
     from formgen.scoring.tally_book import read_tallies, write_tally_sheet
 
@@ -105,8 +123,10 @@ def tallies_cmd(ctx: click.Context, template: bool, rating: str | None, period_o
             read = read_tallies(ws.campaign, ws.units, path, period, rating)
             problems += read.problems
             for (kind, source), rows in read.sources.items():
-                replace_source(ledger, kind, source, rows)
+                store(ledger, kind, source, rows)
                 votes = sum(r.count for r in rows)
+                if not votes and kind == "tally_sheet":
+                    continue  # a sheet left blank (e.g. that rating was counted online)
                 total += votes
                 extra = f"（{read.respondents} 份答卷）" if kind == "survey" else ""
                 click.echo(f"已读入 {source}：{votes} 票{extra}")

@@ -30,6 +30,7 @@ MAX_DEPTH = 3  # a zip in an email in a zip — no deeper
 Converted = Mapping[str, "SourceFile | InputFileError"]
 
 CONTAINERS = {"zip", "eml", "msg", "mbox"}
+PHOTO_KINDS = {"jpg", "png", "heic"}
 CONVERTIBLE = {"doc", "wps", "rtf", "odt", "html", "wordxml"}
 READABLE = {"docx", "pdf", "png", "jpg", "heic", "text"}
 
@@ -201,12 +202,16 @@ def _extract_container(source: SourceFile, kind: str, forms: list[FormSpec], dep
         raise _error(source, "压缩包/邮件嵌套层数过多，请让报送单位直接发送表格文件", "unsupported")
     what = {"zip": "压缩包", "eml": "邮件", "msg": "Outlook 邮件", "mbox": "邮箱导出文件"}[kind]
     members, errors = expand(source)
+    photo_sets = _photo_sets(members, forms)  # several photos: the pages of one form go together
     results: list[ExtractResult] = []
-    for member in members:
-        try:
-            inner = extract_source(member, forms, depth + 1, converted)
-        except InputFileError as e:
-            inner = [_unreadable(member, e)]
+    for i, member in enumerate(members):
+        if i in photo_sets:
+            inner = photo_sets[i]
+        else:
+            try:
+                inner = extract_source(member, forms, depth + 1, converted)
+            except InputFileError as e:
+                inner = [_unreadable(member, e)]
         for r in inner:
             r.source = r.source or member.source_label
         results.extend(inner)
@@ -218,6 +223,35 @@ def _extract_container(source: SourceFile, kind: str, forms: list[FormSpec], dep
     if not results:
         raise _error(source, f"{what}中没有找到任何附件或文件", "empty")
     return results
+
+
+def _photo_sets(members: list[SourceFile], forms: list[FormSpec]) -> dict[int, list[ExtractResult]]:
+    """Results of the photos among ``members`` read as sets of pages (photo_pages), by member
+    index: a form's results at its first photo, [] at the photos of its later pages."""
+    idx = [i for i, m in enumerate(members) if len(m.data) <= MAX_BYTES and sniff(m.data, m.name) in PHOTO_KINDS]
+    if len(idx) < 2:
+        return {}
+    try:
+        from formgen.intake.photo_pages import read_photo_set
+    except ImportError:
+        return {}
+    photos = [members[i] for i in idx]
+    out: dict[int, list[ExtractResult]] = {}
+    try:
+        groups = read_photo_set(photos, forms)
+    except InputFileError:  # e.g. no OCR installed: each photo says so on its own
+        return {}
+    for group, got in groups:
+        head = photos[group[0]]
+        if isinstance(got, InputFileError):
+            out[idx[group[0]]] = [_unreadable(head, got)]
+            continue
+        for r in got:
+            r.origin = head
+        out[idx[group[0]]] = got
+        for k in group[1:]:
+            out[idx[k]] = []
+    return out
 
 
 def extract_path(path: Path, forms: list[FormSpec] | None = None) -> list[ExtractResult]:

@@ -178,11 +178,8 @@ def _tally_sheet(campaign, units, ws, rating, name, read: TallyRead, period: str
                                              ws.title, cell.coordinate))
                 continue
             if n:
-                rows.append(TallyRow(rating, subject, group, level, n, "tally_sheet", f"{source} {cell.coordinate}",
-                                     period))
-    if rows or any(ws.cell(r, c).value not in (None, "") for r in range(3, ws.max_row + 1)
-                   for c in range(3, 3 + len(levels))):
-        read.sources[("tally_sheet", source)] = rows  # an untouched sheet (e.g. counted online) says nothing
+                rows.append(TallyRow(rating, subject, group, level, n, "tally_sheet", f"{source} 第{r}行", period))
+    read.sources[("tally_sheet", source)] = rows  # an untouched sheet (counted online instead) says: no votes here
 
 
 def _count(value) -> int | None:

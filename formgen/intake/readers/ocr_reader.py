@@ -84,13 +84,20 @@ def engine():
 def read_image(source: SourceFile) -> GridDocument:
     """A photo or scan saved as .png / .jpg → GridDocument."""
     _require_ocr(source)
+    page, images = read_image_layout(source)
+    doc = layout.build_document(source.source_label, [page], "ocr", TOL_PT, PAD_PT)
+    doc.page_images = images
+    return doc
+
+
+def read_image_layout(source: SourceFile) -> tuple[PageLayout, dict]:
+    """One image as page 1: its tables and lines, and the page image kept for crops."""
+    _require_ocr(source)
     rgb, dpi = _load_image(source)
     flat, dpi = flatten_photo(source, rgb, dpi)
     images: dict = {}
     page = read_photo_page(flat, 1, dpi, images) if flat is not rgb else ocr_page(rgb, 1, dpi, keep=images)
-    doc = layout.build_document(source.source_label, [page], "ocr", TOL_PT, PAD_PT)
-    doc.page_images = images
-    return doc
+    return page, images
 
 
 def flatten_photo(source: SourceFile, rgb: "np.ndarray", dpi: float, page: int | None = None) -> tuple["np.ndarray", float]:
