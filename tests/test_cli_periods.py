@@ -58,6 +58,13 @@ def test_event_log_template_limits_cells(district):
     kinds = sorted(dv.type for dv in wb["台账"].data_validations.dataValidation)
     assert kinds == ["custom", "date", "list", "list"]  # 数量或分值 follows the rule of its row
     assert wb["_lists"].sheet_state == "hidden"
+    # the seed's 附：考核评分表, blank, for inspections on paper: 20 numbered lines and the three counted into the quarter
+    import docx
+
+    sheet = docx.Document(str(district / "out" / "inputs" / "考核评分表（空白，现场检查用）.docx"))
+    numbers = [row.cells[1].text for row in sheet.tables[0].rows[1:-1]]
+    assert numbers == [str(n) for n in range(1, 21)] + ["暗访", "民调", "会议"]
+    assert [c.text for c in sheet.tables[0].rows[0].cells] == ["项目", "序号", "考核内容", "扣分及原因", "加减分", "得分"]
 
 
 def test_score_quarter_and_explain(district):

@@ -85,11 +85,15 @@ def ink_channel(img: np.ndarray) -> np.ndarray:
 
 
 def _working(img: np.ndarray) -> tuple[np.ndarray, float]:
+    """The image at most WORK_MAX px long, and its scale to the original."""
+    side0 = max(img.shape[:2])
+    while max(img.shape[:2]) > 2 * WORK_MAX:
+        img = cv2.pyrDown(img)  # exact halving: fast and anti-aliased
     h, w = img.shape[:2]
     f = min(1.0, WORK_MAX / max(h, w))
-    if f < 1.0:
-        img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
-    return img, f
+    if f < 1.0:  # a mild step: linear is enough and much faster than area averaging
+        img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_LINEAR)
+    return img, max(img.shape[:2]) / side0
 
 
 # ---------------------------------------------------------------------------- registration marks
@@ -107,7 +111,7 @@ def fiducial_candidates(gray: np.ndarray):
     """Candidate lists from several binarisations, cheapest and likeliest first."""
     h, w = gray.shape
     f = min(1.0, DETECT_MAX / max(h, w))
-    small = cv2.resize(gray, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else gray
+    small = cv2.resize(gray, (round(w * f), round(h * f)), interpolation=cv2.INTER_LINEAR) if f < 1 else gray
     side = max(small.shape)
     min_side = side / 297 * L.FID_SIZE * 0.25
     # The local window must be well over a mark's size (a mark is ~1/30 of the page).
@@ -270,16 +274,15 @@ def _register_with(gray: np.ndarray, cands) -> tuple[np.ndarray | None, SheetCod
 
 
 def _canonical(gray: np.ndarray, H: np.ndarray) -> np.ndarray:
-    """The page at PX px/mm, as darkness 0..1 against the local paper level."""
+    """The page at PX px/mm, as darkness 0..255 against the local paper level (uint8)."""
     S = np.diag([PX, PX, 1.0])
     M = S @ np.linalg.inv(H)
     size = (int(L.PAGE_W * PX), int(L.PAGE_H * PX))
-    page = cv2.warpPerspective(gray, M, size, flags=cv2.INTER_LINEAR, borderValue=255).astype(np.float32)
+    page = cv2.warpPerspective(gray, M, size, flags=cv2.INTER_LINEAR, borderValue=255)
     small = cv2.resize(page, (size[0] // 4, size[1] // 4), interpolation=cv2.INTER_AREA)
-    paper = cv2.dilate(small, np.ones((13, 13), np.uint8))
-    paper = cv2.GaussianBlur(paper, (0, 0), 3)
+    paper = cv2.GaussianBlur(cv2.dilate(small, np.ones((13, 13), np.uint8)), (0, 0), 3)
     paper = cv2.resize(paper, size, interpolation=cv2.INTER_LINEAR)
-    return np.clip(1.0 - page / np.maximum(paper, 1.0), 0.0, 1.0)
+    return 255 - cv2.divide(page, np.maximum(paper, 1), scale=255)  # divide saturates at 255 (paper)
 
 
 def _row_template(pl: L.PageLayout) -> tuple[np.ndarray, float, float]:
@@ -288,12 +291,12 @@ def _row_template(pl: L.PageLayout) -> tuple[np.ndarray, float, float]:
     x1 = pl.box(0, len(pl.levels) - 1)[2] + 0.5
     y0 = pl.box(0, 0)[1] - 0.5
     w, h = int(round((x1 - x0) * PX)), int(round((L.BOX + 1) * PX))
-    t = np.zeros((h, w), np.float32)
+    t = np.zeros((h, w), np.uint8)
     for j in range(len(pl.levels)):
         bx0, by0, bx1, by1 = pl.box(0, j)
         p0 = (int(round((bx0 - x0) * PX)), int(round((by0 - y0) * PX)))
         p1 = (int(round((bx1 - x0) * PX)), int(round((by1 - y0) * PX)))
-        cv2.rectangle(t, p0, p1, 1.0, 2)
+        cv2.rectangle(t, p0, p1, 255, 2)
     return t, x0, y0
 
 
@@ -301,7 +304,7 @@ def _inks(dark: np.ndarray, pl: L.PageLayout) -> tuple[list[list[float]], list[t
     template, tx0, ty0 = _row_template(pl)
     th, tw = template.shape
     pad = int(2.0 * PX)
-    ink = (dark > INK_DARK)
+    ink = dark > int(INK_DARK * 255)
     out, shifts = [], []
     for i in range(len(pl.subjects)):
         dy_mm = pl.row_top(i) - pl.row_top(0)
@@ -347,7 +350,7 @@ def classify(inks: list[float], levels: tuple[str, ...]) -> tuple[str, str | Non
 def _crop(dark: np.ndarray, pl: L.PageLayout, i: int) -> bytes:
     y0, y1 = int((pl.row_top(i) - 1) * PX), int((pl.row_top(i) + L.ROW_H + 1) * PX)
     x0, x1 = int((L.TABLE_X0 - 1) * PX), int((L.TABLE_X1 + 1) * PX)
-    img = (255 - np.clip(dark[y0:y1, x0:x1] * 255, 0, 255)).astype(np.uint8)
+    img = 255 - dark[y0:y1, x0:x1]
     return cv2.imencode(".png", img)[1].tobytes()
 
 
@@ -362,12 +365,14 @@ def read_page(img: np.ndarray, settings: BallotSettings, file: str, page: int) -
     if H is None and img.ndim == 3:
         # A phone photo with the sheet small or steep in the frame: flatten the sheet first
         # (the photos engineer's page finder), then look for the marks again.
-        flat, px_mm = _flattened(img)
+        flat, to_flat = _flattened(img)
         if flat is not None:
-            gray2, _ = _working(ink_channel(flat))
+            gray2, f2 = _working(ink_channel(flat))
             H2, code2, n2 = register(gray2)
             if H2 is not None:
                 gray, H, code, n_marks = gray2, H2, code2, n2
+                # resolution in the photo itself: mm → flattened → photo pixels
+                px_mm = _px_per_mm(np.linalg.inv(to_flat) @ np.diag([1 / f2, 1 / f2, 1.0]) @ H2)
     if H is None:
         return _unreadable(out, gray, n_marks, code_failed=n_marks >= 4)
     if px_mm < MIN_PX_PER_MM:
@@ -404,22 +409,20 @@ def _px_per_mm(H: np.ndarray) -> float:
     return float(np.sqrt(abs(cv2.contourArea(quad)) / (L.PAGE_W * L.PAGE_H)))
 
 
-def _flattened(img: np.ndarray) -> tuple[np.ndarray | None, float]:
-    """The sheet of a photo flattened at 200 dpi, and the photo's own pixels per mm of it."""
+def _flattened(img: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The sheet of a photo flattened at 200 dpi, and the homography photo → flattened."""
     try:
         from formgen.intake.readers.page_finder import PhotoProblem, find_page, rectify  # noqa: PLC0415
     except ImportError:
-        return None, 0.0
+        return None, None
     try:
         rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
         fit = find_page(rgb)
-        x0, y0, x1, y1 = fit.target_mm
-        px_mm = float(np.sqrt(abs(cv2.contourArea(np.asarray(fit.corners, np.float32))) / ((x1 - x0) * (y1 - y0))))
-        w, h = fit.size_px(200)
+        size = fit.size_px(200)
         # the sheet may lie either way round; the registration marks decide which way is up
-        return cv2.cvtColor(rectify(rgb, fit, (w, h)), cv2.COLOR_RGB2BGR), px_mm
-    except (PhotoProblem, cv2.error, ValueError):
-        return None, 0.0
+        return cv2.cvtColor(rectify(rgb, fit, size), cv2.COLOR_RGB2BGR), np.asarray(fit.homography(size), np.float64)
+    except (PhotoProblem, cv2.error, ValueError, np.linalg.LinAlgError):
+        return None, None
 
 
 def _unreadable(out: PageRead, gray: np.ndarray, n_marks: int, code_failed: bool) -> PageRead:

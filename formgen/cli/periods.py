@@ -63,6 +63,11 @@ def events_cmd(ctx: click.Context, template: bool, files: tuple[Path, ...]):
     if template:
         path = write_template(ws.campaign, ws.units, ws.out_dir("inputs") / "台账.xlsx")
         click.echo(f"已生成空白台账 {_rel(ws, path)}；填好后放入 {INPUTS}/台账/，再运行 formgen events")
+        if ws.campaign.assessment.sheet:
+            from formgen.publish.assessment import blank_sheet
+
+            sheet = blank_sheet(ws.campaign, ws.out_dir("inputs") / "考核评分表（空白，现场检查用）.docx")
+            click.echo(f"已生成空白考核评分表 {_rel(ws, sheet)}（细则所附评分表，可打印带到现场）")
         return
     total, problems = 0, []
     with ws.ledger() as ledger:

@@ -179,6 +179,9 @@ def run_checks(ledger: Ledger, ws: Workspace) -> None:
             f = by_id.get(v["form_id"])
             if f is None or v["key"] in f.corrected:
                 continue
+            if ledger.execute("SELECT 1 FROM problems WHERE form_id = ? AND field = ? AND origin = 'extract'",
+                              (f.id, v["key"])).fetchone():
+                continue  # flagged by the reader already (formgen.intake.review), with its cell's crop
             add_problem(ledger, v["receipt_id"], f.id, v["key"], "warning",
                         f"需人工核对：{v['location'] or '（位置未知）'} 识别置信度 {v['confidence']:.2f}")
 

@@ -91,7 +91,8 @@ def quarter_sheet(campaign, s: SubjectScore, path: Path) -> Path:
     clauses = _rule_clauses(award)
     items = {i.name: i for i in award.rubric.items}
     doc = _sheet_doc(settings.sheet_title or f"{campaign.name}评分表")
-    _info(doc, f"被考核单位：{s.subject}　　　考核期间：{s.period.title}")
+    when = s.period.title if s.period else "＿＿＿＿年第＿＿季度"
+    _info(doc, f"被考核单位：{s.subject or '＿＿＿＿＿＿＿＿＿＿'}　　　考核期间：{when}")
     heads = ["项目", "序号", "考核内容", "扣分及原因", "加减分", "得分"]
     widths = [21, 11, 56, 44, 13, 11]
     lines = settings.sheet
@@ -155,6 +156,11 @@ def quarter_sheet(campaign, s: SubjectScore, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return path
+
+
+def blank_sheet(campaign, path: Path) -> Path:
+    """The score sheet as the seed prints it (附：考核评分表), unfilled: for inspections on paper."""
+    return quarter_sheet(campaign, SubjectScore("", None, None, {}, None), path)
 
 
 def annual_sheet(campaign, result, s: SubjectScore, path: Path) -> Path:
