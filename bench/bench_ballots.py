@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_ballots_read import judge, settings  # noqa: E402
 
 from formgen.ballots import layout as L  # noqa: E402
-from formgen.ballots.read import EMPTY, INSET, MARKED, RowRead, classify, ink_channel, read_page  # noqa: E402
+from formgen.ballots.read import EMPTY, INSET, MARKED, RowRead, ink_channel, read_page  # noqa: E402
 from formgen.ballots.sample import filled_pages  # noqa: E402
 
 
@@ -71,6 +71,8 @@ def measure(kind: str, sheets: int, seed: int):
         else:
             for row, t in zip(pr.rows, truth.rows):
                 ours[judge(t, row, levels)] += 1
+                ours["to_person"] += row.status == "flagged"
+                ours["kind_" + t.kind] += 1
         for row, t in zip(nr, truth.rows):
             naive[judge(t, row, levels)] += 1
     return pages, reads, ours, naive, t_ours, t_naive, unread
@@ -98,7 +100,7 @@ def counted_twice(pages, reads) -> int:  # noqa: ARG001
 
 
 def line(name, c: Counter, pages: int, secs: tuple[float, float]) -> str:
-    n = sum(c.values()) or 1
+    n = (c["right"] + c["flagged"] + c["wrong"]) or 1
     return (f"  {name:<8} marks right {100 * c['right'] / n:7.3f}%   flagged {100 * c['flagged'] / n:5.2f}%   "
             f"wrong (silent) {100 * c['wrong'] / n:6.3f}%   {pages / secs[0]:6.1f} pages/s wall "
             f"({pages / max(secs[1], 1e-9):5.1f} per CPU-second)")
@@ -120,6 +122,8 @@ def main() -> int:
         print(f"{kind}: {len(pages)} pages, {rows} rows, pages not identified: {unread}")
         print(line("formgen", ours, len(pages), t_ours))
         print(line("naive", naive, len(pages), t_naive))
+        kinds = ", ".join(f"{k[5:]} {v}" for k, v in sorted(ours.items()) if k.startswith("kind_"))
+        print(f"  rows by truth: {kinds}; rows sent to a person (flagged, with crop): {ours['to_person']}")
         if kind == "scan":
             print(f"  sheets counted twice after rescanning half the pages: {counted_twice(pages, reads)}")
     return 0

@@ -8,7 +8,7 @@
    forms as the sample's clerks type them (formgen.sample), in the usual mix —
    mostly filled .docx; every 10th unit its forms as PDF (Word "save as PDF", one
    LibreOffice batch); every 10th unit its two score sheets as scans (page images at
-   150 dpi) — about 10% scans; every 20th unit a zip, every 20th an email (.eml);
+   200 dpi) — about 10% scans; every 20th unit a zip, every 20th an email (.eml);
    every 25th unit sends nothing.
 4. collect (``--jobs``, default: the core count), 5. score (self-assessed scores: no judges),
 6. publish (documents; ``--pdf`` also converts them with LibreOffice).
@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from formgen.campaign.load import write_units
@@ -51,6 +51,7 @@ from formgen.workspace import Workspace
 
 SCORE_SHEETS = ("post_score_sheet", "candidate_score_sheet")
 WHEN = datetime(2014, 10, 8, 10, 0)
+SCAN_DPI = 200  # as a copier scans and as formgen renders image-only PDFs (at 150 dpi 附件2 is often missed)
 
 
 def _mb(kb: int) -> float:
@@ -154,7 +155,7 @@ def write_returns(ws: Workspace, pairs: list[tuple[str, str]], scans_dir: Path) 
 
 
 def _convert(to_pdf: list[tuple[Path, str, str]], tmp: Path, dest: Path, scans_dir: Path) -> None:
-    """One LibreOffice call for every PDF; scans: each PDF's first page as a 150 dpi grey image."""
+    """One LibreOffice call for every PDF; scans: each PDF's first page as a grey image (SCAN_DPI)."""
     if not to_pdf:
         return
     if not pk.soffice_available():
@@ -175,7 +176,7 @@ def _convert(to_pdf: list[tuple[Path, str, str]], tmp: Path, dest: Path, scans_d
             shutil.copy(pdf, dest / f"{stem}.pdf")
             continue
         doc = pdfium.PdfDocument(str(pdf))
-        image = doc[0].render(scale=150 / 72, grayscale=True).to_pil()
+        image = doc[0].render(scale=SCAN_DPI / 72, grayscale=True).to_pil()
         doc.close()
         buf = io.BytesIO()
         image.save(buf, format="PNG", optimize=False)

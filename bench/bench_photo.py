@@ -1,6 +1,6 @@
 """Phone photos: formgen's photo path vs the plain scan path, fields right and seconds per photo.
 
-    .venv/bin/python bench/bench_photo.py [--public] [--generated N] [--shared DIR] [--no-baseline]
+    .venv/bin/python bench/bench_photo.py [--no-public] [--generated N] [--way both|photo|scan] [-v]
 
 Sets (truth from shared/corpus/truth.json):
   public     the corpus's photo/ variant (10 files, 16 photographed pages).
@@ -13,7 +13,9 @@ Ways, both in this process, one after the other (models loaded before timing):
   scan path  the same file with photo detection switched off: the page read as it is by
              the scan reader (what formgen did before page finding).
 Per way: fields right %, wrong values not flagged (score_corpus's silent-wrong: a wrong
-value no problem names), values flagged for review, seconds per photographed page.
+value no problem names), values flagged for review, wall seconds per photographed page, and
+CPU seconds per page (all threads: on an idle 2-core machine wall ≈ cpu / 2; wall alone
+says little when other work shares the cores).
 """
 from __future__ import annotations
 
@@ -118,7 +120,8 @@ def main() -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--generated", type=int, default=4, help="photos to generate from scan pages (default 4)")
     ap.add_argument("--no-public", action="store_true")
-    ap.add_argument("--no-baseline", action="store_true", help="skip the scan-path comparison")
+    ap.add_argument("--way", choices=["both", "photo", "scan"], default="both",
+                    help="both ways (default), or only one (e.g. to split a long run)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     args = ap.parse_args()
     scorer = load_scorer(args.shared)
@@ -132,13 +135,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench_photo_") as td:
         if args.generated:
             sets["generated"] = generate(args.shared, args.generated, Path(td))
-        print(f"{'set':10} {'way':10} {'fields right':>16} {'wrong unflagged':>16} {'flagged':>8} {'s/photo':>8}")
+        print(f"{'set':10} {'way':10} {'fields right':>16} {'wrong unflagged':>16} {'flagged':>8} {'s/photo':>8} "
+              f"{'cpu s':>8}")
         for name, files in sets.items():
-            for way in ("photo", "scan path")[: 1 if args.no_baseline else 2]:
+            for way in [w for w in ("photo", "scan path") if args.way == "both" or w.startswith(args.way)]:
+                cpu = time.process_time()
                 r = run(files, scorer, way == "photo")
+                cpu = (time.process_time() - cpu) / max(sum(pages_of(p) for p, _ in files), 1)
                 pct = 100 * r["right"] / max(r["total"], 1)
                 print(f"{name:10} {way:10} {r['right']:>6}/{r['total']:<4} {pct:5.1f}% {r['wrong_unflagged']:>16} "
-                      f"{r['flagged']:>8} {r['s_per_photo']:>8.2f}", flush=True)
+                      f"{r['flagged']:>8} {r['s_per_photo']:>8.2f} {cpu:>8.2f}", flush=True)
                 if args.verbose:
                     for m in r["misses"]:
                         print("    miss:", *m)

@@ -141,19 +141,26 @@ def _bad_pages(settings):
     half = full[: full.shape[0] // 2]
     last_year = make_settings(2023)
     old = blank_page(last_year, last_year.ratings[0], SheetCode(last_year.key("internal"), 0, 1, 0), 150)
+    # a photo taken from too far: the sheet is ~2.4 px/mm, too coarse to tell a pencil tick from a smudge
+    sheet = blank_page(settings, settings.ratings[0], SheetCode(settings.key("internal"), 0, 2, 0), 150)
+    h, w = sheet.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = (src - [w / 2, h / 2]) * 0.4 + [w * 0.8, h * 0.7]
+    far = cv2.warpPerspective(sheet, cv2.getPerspectiveTransform(src, dst.astype(np.float32)), (int(w * 1.6), int(h * 1.4)),
+                              borderValue=(90, 110, 120))
     return [("空白.png", png(blank)), ("风景.jpg", png(other)), ("半张.png", png(half)), ("去年的票.png", png(old)),
-            ("坏文件.pdf", b"%PDF-1.4 garbage"), ("好票.png", png(full))]
+            ("坏文件.pdf", b"%PDF-1.4 garbage"), ("远拍.jpg", png(far)), ("好票.png", png(full))]
 
 
 def test_bad_pages_get_one_chinese_line_each_and_the_batch_goes_on(settings, tmp_path):
     with Ledger(tmp_path / "l.sqlite") as ledger:
         report = read_files(_bad_pages(settings), settings, ledger)
         kinds = {f: k for f, _p, k, _m in LB.page_problems(ledger)}
-    assert report.pages == 1  # the good sheet after five bad ones
+    assert report.pages == 1  # the good sheet after six bad ones
     assert kinds == {"空白.png": "blank", "风景.jpg": "not_ballot", "半张.png": "partial", "去年的票.png": "foreign",
-                     "坏文件.pdf": "unreadable"}
-    assert len(report.problems) == 5
-    for line, name in zip(report.problems, ["空白.png", "风景.jpg", "半张.png", "去年的票.png", "坏文件.pdf"]):
+                     "坏文件.pdf": "unreadable", "远拍.jpg": "low_res"}
+    assert len(report.problems) == 6
+    for line, name in zip(report.problems, ["空白.png", "风景.jpg", "半张.png", "去年的票.png", "坏文件.pdf", "远拍.jpg"]):
         assert line.startswith(name) and "\n" not in line
     assert "第1页" in report.problems[0] and "往年" in report.problems[3]
 
@@ -250,7 +257,14 @@ def test_cli_prints_ballots_for_the_town_preset_and_reads_samples(new_workspace)
     assert r.exit_code == 0, r.output
     assert "读取测评票" in r.output and (ws.root / "out" / "tally" / "测评票统计.xlsx").exists()
     with ws.ledger() as ledger:
-        assert sum(tally_counts(ledger, "internal").values()) > 0
+        counted = tally_counts(ledger, "internal")
+    assert sum(counted.values()) > 0
+    # formgen collect reads ballots_in/ too: nothing new, nothing counted twice
+    r = runner.invoke(cli, ["-C", str(ws.root), "collect"])
+    assert r.exit_code == 0, r.output
+    assert "测评票：本次读取 0 页" in r.output
+    with ws.ledger() as ledger:
+        assert tally_counts(ledger, "internal") == counted
 
 
 def test_cli_without_ratings_says_so_in_one_line(new_workspace):
@@ -261,3 +275,13 @@ def test_cli_without_ratings_says_so_in_one_line(new_workspace):
     assert r.exit_code != 0
     lines = [x for x in r.output.splitlines() if x.strip()]
     assert len(lines) == 1 and "ballots.yaml" in lines[0] and "Traceback" not in r.output
+
+
+def test_five_level_ballot_reads_back(tmp_path):
+    """Seed 003's 满意度测评 style: 很满意 … 很不满意, people and windows as subjects."""
+    levels = ("很满意", "满意", "基本满意", "不满意", "很不满意")
+    s = make_settings(subjects=[f"窗口{i}" for i in range(1, 11)], levels=levels)
+    want = [0, 1, 2, 3, 4, 4, 3, 2, 1, 0]
+    pr = read_page(_filled(s, 2, 0, want, dpi=200, seed=9), s, "窗口.png", 1)
+    assert pr.problem is None
+    assert [(r.status, r.level) for r in pr.rows] == [("ok", levels[k]) for k in want]

@@ -69,6 +69,20 @@ def test_kunshan_demo(demos):
     assert "税务窗口“荣誉加分”：“优秀窗口”没有写明级别" in result.output  # one line naming workbook, sheet, cell
 
 
+def test_kunshan_certificates_name_the_quarter_of_the_quarterly_awards(demos):
+    from docx import Document
+
+    root, _ = demos["kunshan-awards"]
+    pub = root / "out/publish"
+
+    def text(path):
+        return "".join(c.text for t in Document(str(path)).tables for c in t._cells)
+
+    # seed 003: 三牛奖 每季度评选 (this workspace: 2024年第四季度); 最美 awards are yearly
+    assert "被评为2024年第四季度昆山市政务服务“老黄牛奖”" in text(next((pub / "证书_老黄牛奖").glob("叶海燕-*.docx")))
+    assert "被评为2024年度昆山市政务服务“最美政务人”" in text(next((pub / "证书_最美政务人").glob("*.docx")))
+
+
 def test_explain_names_scorers_reasons_and_sources(demos):
     root, _ = demos["anhui-provincial"]
     out = CliRunner().invoke(cli, ["-C", str(root), "explain", "省委组织部"]).output

@@ -75,3 +75,17 @@ def test_scorers_clean_errors(new_workspace):
     assert result.exit_code != 0 and "还没有任何参评对象" in result.stderr and "Traceback" not in result.output
     result = CliRunner().invoke(cli, ["-C", str(ws.root), "scorers", "--read"])
     assert result.exit_code != 0 and "out/scorers/returned/" in result.stderr
+
+
+def test_results_notice_needs_a_stored_score(new_workspace):
+    ws = new_workspace("anhui-provincial")
+    result = CliRunner().invoke(cli, ["-C", str(ws.root), "results-notice", "--no-pdf"])
+    assert result.exit_code != 0 and "请先运行 formgen score" in result.stderr and "Traceback" not in result.output
+
+
+def test_award_period_must_be_a_quarter_or_a_year(new_workspace):
+    ws = new_workspace("kunshan-awards")
+    _edit(ws, lambda d: d["awards"][0].update(period="2024年四季度"))
+    result = _check(ws)
+    assert result.exit_code != 0
+    assert "awards[0].period" in result.stderr and "应写成 2024Q4（季度）或 2024（年度）" in result.stderr

@@ -1,6 +1,7 @@
 """``formgen init``, ``presets`` and ``demo`` through click's CliRunner."""
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from cli_helpers import assert_one_clean_line
@@ -45,3 +46,13 @@ def test_demo_runs_every_stage_and_refuses_a_folder_of_the_users(tmp_path):
     (mine / "重要.docx").write_bytes(b"keep")
     line = assert_one_clean_line(CliRunner().invoke(cli, ["demo", str(mine), "--no-pdf"]))
     assert "不是空目录" in line and (mine / "重要.docx").read_bytes() == b"keep"
+
+
+@pytest.mark.parametrize("workspace", preset_names(), indirect=True)
+def test_every_preset_gives_a_workspace_that_checks_clean_and_shows_its_status(workspace):
+    runner = CliRunner()
+    res = runner.invoke(cli, ["-C", str(workspace.root), "check"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, ["-C", str(workspace.root), "status"])
+    assert res.exit_code == 0 and "Traceback" not in res.output, res.output
+    assert workspace.units and all(u.name in res.output for u in workspace.units[:3])

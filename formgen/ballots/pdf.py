@@ -113,7 +113,10 @@ def draw_page(c, rating: BallotRating, pl: L.PageLayout, group: str, code: Sheet
     for cx, cy in L.FIDUCIALS:
         draw_fiducial(c, cx, cy)
     # title and the sheet's particulars
-    c.setFont(font, 18)
+    size = 18.0  # a long title shrinks to stay between the registration marks
+    while size > 11 and c.stringWidth(rating.title, font, size) > (L.TABLE_X1 - L.TABLE_X0) * mm:
+        size -= 0.5
+    c.setFont(font, size)
     c.drawCentredString(L.PAGE_W / 2 * mm, _y(26), rating.title)
     c.setFont(font, 11)
     c.drawString(L.TABLE_X0 * mm, _y(34), f"评议人类别：{group}")

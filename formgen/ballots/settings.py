@@ -142,6 +142,8 @@ def _from_campaign(campaign, units: list[str], counts: dict) -> list[dict]:
             continue
         agg = item.aggregation or award.rubric.aggregation
         names = [g.name for g in agg.groups] if agg.method == "weighted_groups" else []
+        # a rater count in the campaign model itself (a `count`/`raters` on the group), if it has one
+        in_model = {g.name: getattr(g, "count", None) or getattr(g, "raters", None) for g in agg.groups}
         wanted = counts.get(ri.rating) or {}
         if not isinstance(wanted, dict):
             raise ConfigError(f"{SETTINGS_FILE} 的 counts.{ri.rating} 应为“评议人类别: 份数”")
@@ -153,7 +155,7 @@ def _from_campaign(campaign, units: list[str], counts: dict) -> list[dict]:
             "title": f"{campaign.name}{title}{'票' if title.endswith('测评') else '测评票'}",
             "subjects": list(units),
             "levels": list(rule.levels),
-            "groups": [{"name": n, "count": int(wanted.get(n, DEFAULT_COUNT))} for n in names],
+            "groups": [{"name": n, "count": int(wanted.get(n) or in_model.get(n) or DEFAULT_COUNT)} for n in names],
             "subject_label": _SUBJECT_LABEL.get(award.subject, "测评对象"),
         })
     return out

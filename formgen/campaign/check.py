@@ -27,8 +27,18 @@ class CheckReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def summary(self) -> str:
+        """The one line ``formgen check`` prints when everything passed."""
+        c = self.campaign
+        rules = sum(len(i.rules) for a in c.awards for rb in (a.rubric, *a.category_rubrics.values()) for i in rb.items)
+        return (f"检查通过：{c.name}；{len(c.awards)} 个奖项、{rules} 条评分细则、{len(c.form_specs())} 种表格；"
+                f"单位名单 {len(self.units)} 个单位（{len(c.categories)} 个类别）。")
+
 
 def check_workspace(root: Path, campaign_file: str = "campaign.yaml") -> CheckReport:
+    """Load campaign.yaml and the units of ``root``; an error only when there is no campaign.yaml."""
+    if not (Path(root) / campaign_file).exists():
+        raise ConfigError(f"{root} 中没有 {campaign_file}；请在工作目录中运行，或用 -C 指定工作目录")
     report = CheckReport()
     try:
         report.campaign = load_campaign(Path(root) / campaign_file)

@@ -26,9 +26,10 @@ proportional           最高者得满分，其余按比例
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from formgen.campaign.periodic import Assessment
 from formgen.campaign.mail import MailSettings
@@ -353,6 +354,16 @@ class Award(_Model):
     # Facts read from the nomination form's fields: fact name -> field key
     # (monthly_average, service_years … feed eligibility; a missing one is a listed problem).
     facts_from_fields: dict[str, str] = Field(default_factory=dict)
+    # The period the award is for when it is not the campaign's year (seed 003: 三牛奖 are chosen
+    # each quarter, "2024Q4"): lists and certificates name it through {period} (2024年第四季度).
+    period: str | None = None
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period_form(cls, v):
+        if v is not None and not re.fullmatch(r"\d{4}(Q[1-4])?", str(v).strip()):
+            raise ValueError(f"奖项期间“{v}”应写成 2024Q4（季度）或 2024（年度）")
+        return None if v is None else str(v).strip()
 
 
 class NoticeSection(_Model):

@@ -38,7 +38,7 @@ def run(ctx: click.Context, root, preset: str, pdf: bool) -> None:
     ctx.invoke(issue_cmd, units=())
 
     _step("3. 各单位报送" + ("自查报告" if anhui else "申报表"))
-    sent = sample.write_anhui_returns(ws) if anhui else sample.write_kunshan_returns(ws)
+    sent = sample.write_returns(ws, preset)
     click.echo(f"forms_in/ 收到 {len(sent)} 个文件")
 
     _step("4. 收件、识别、校验、记入台账")
@@ -50,8 +50,7 @@ def run(ctx: click.Context, root, preset: str, pdf: bool) -> None:
 
     _step("6. 评分报送表：" + ("各评分部门（只含本部门负责的分项）" if anhui else "考评小组成员") + "，填写（样例），读回")
     ctx.invoke(scorers_cmd, read_mode=False, judges_opt=None, files=())
-    books = sorted((ws.out / "scorers").glob("*.xlsx"))
-    filled = sample.fill_anhui_scorers(ws, books) if anhui else sample.fill_kunshan_scorers(ws, books)
+    filled = sample.fill_scorers(ws, preset)
     click.echo(f"{len(filled)} 份评分报送表已填好，放入 out/scorers/returned/")
     ctx.invoke(scorers_cmd, read_mode=True, judges_opt=None, files=())
 

@@ -203,9 +203,10 @@ def explain_cmd(ctx: click.Context, unit: str, period_opt: str | None):
 
     ws = open_workspace(ctx)
     if ws.campaign.assessment is None:  # awards scored per nominee (seeds 000, 001, 003)
-        from formgen.cli.explain_awards import explain_awards
+        from formgen.scoring.explain_awards import explain_subject
 
-        explain_awards(ws, unit)
+        for line in explain_subject(ws, unit):
+            click.echo(line)
         return
     period = parse_period(ws.campaign, period_opt)
     with ws.ledger() as ledger:

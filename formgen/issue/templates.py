@@ -21,13 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-from docx.shared import Pt
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import Mm, Pt
 
 from formgen import docxkit as dk
 from formgen.anchors import (PROP_CAMPAIGN, PROP_FORM_TYPE, PROP_TEMPLATE_VERSION, SUBJECT_ANCHOR, field_anchor,
                              form_anchor, score_anchor)
 from formgen.campaign.model import Campaign, RubricItem
 from formgen.forms import FormSpec
+from formgen.titles import text_em, title_lines
 
 NOTICE_TEMPLATE = "通知.docx"
 README_NAME = "README-模板说明.md"
@@ -359,20 +361,7 @@ def build_notice(campaign: Campaign):
     body = dict(font=dk.FANGSONG, size=dk.BODY_PT)
     for _ in range(2):  # the mark starts about 35 mm below the top of the type area
         dk.add_par(doc, "", **body)
-    offices = campaign.issuer.offices
-    # 发文机关标志: several organs stacked, “文件” centred beside them (GB/T 9704 7.2.2).
-    mark = doc.add_table(rows=1, cols=2)
-    dk.set_table_borders(mark, val="nil")
-    dk.set_col_widths(mark, [124, 32])
-    size = 30 if max(len(o) for o in offices) <= 10 else 24
-    left, right = mark.rows[0].cells
-    # distributed: names of different length get the same width
-    dk.cell_text(left, "\n".join(offices), dk.XIAOBIAOSONG, size, align=dk.DISTRIBUTE, line_pt=size * 1.25)
-    for p in left.paragraphs:
-        for r in p.runs:
-            dk.set_run_font(r, color=dk.RED)
-    dk.cell_text(right, "文件", dk.XIAOBIAOSONG, size * 1.2, align=dk.LEFT)
-    dk.set_run_font(right.paragraphs[0].runs[0], color=dk.RED)
+    _issuer_mark(doc, campaign.issuer.offices)
     dk.add_par(doc, "", **body)
     dk.add_par(doc, "", **body)
     num = dk.add_par(doc, "{{ issuer.doc_number }}", align=dk.CENTER, **body)
@@ -402,16 +391,65 @@ def build_notice(campaign: Campaign):
     dk.add_par(doc, "{%p endif %}", **tag)
     dk.add_par(doc, "", **body)
     dk.add_par(doc, "{%p for a in attachments %}", **tag)
-    att = dk.add_par(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ loop.index }}．{{ a }}", **body)
-    dk.indent(att, left_chars=5, hanging_chars=3, size=dk.BODY_PT)  # hanging “附件：” so that wrapped names align
+    att = dk.add_par(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{% if not (loop.first and loop.last) %}{{ loop.index }}．{% endif %}{{ a }}", **body)
+    # hanging “附件：1．” so that a wrapped name aligns with its first character; one attachment has no number
+    # (GB/T 9704 7.3.4)
+    dk.indent(att, left_chars=6.5, hanging_chars=4.5, size=dk.BODY_PT)
+    # the attachment list, the blank lines and the signature block stay on one page: a 署名
+    # never stands at a page foot with its 成文日期 on the next page
+    dk.keep_with_next(att)
     dk.add_par(doc, "{%p endfor %}", **tag)
     for _ in range(3):
-        dk.add_par(doc, "", **body)
+        dk.keep_with_next(dk.add_par(doc, "", **body))
     _signature(doc, campaign)
     dk.add_par(doc, "{%p if notice.note %}", **tag)
     dk.add_par(doc, "（{{ notice.note }}）", first_line_chars=2, **body)
     dk.add_par(doc, "{%p endif %}", **tag)
+    _imprint(doc)
     return doc
+
+
+def _imprint(doc):
+    """版记 (GB/T 9704 7.4): 印发机关 left, 印发日期 right, between two rules at the foot of the last page."""
+    section = doc.sections[-1]
+    size = dk.SIZE["四号"]
+    width = section.page_width - section.left_margin - section.right_margin
+    p = dk.add_par(doc, "{{ issuer.offices[0] }}", dk.FANGSONG, size, align=dk.LEFT)
+    dk.add_run(p, "\t{{ date_text }}印发", dk.FANGSONG, size)
+    pf = p.paragraph_format
+    pf.left_indent = pf.right_indent = Pt(size)  # 左右各空一字
+    pf.tab_stops.add_tab_stop(width - Pt(size), WD_TAB_ALIGNMENT.RIGHT)
+    dk.no_grid(p)
+    dk.format_par(p, line_pt=size * 1.9)
+    dk.frame_at(p, width, section.page_height - section.bottom_margin - Mm(12))
+    dk.paragraph_rules(p, ("top", "bottom"), size_pt=1)
+
+
+def _issuer_mark(doc, offices: list[str]):
+    """发文机关标志 in red 小标宋 (GB/T 9704 7.2.2), as wide as its text, never spread over the line.
+
+    One organ: “省直效能办文件” centred. Several (联合行文): the names stacked and
+    distributed over the widest name's width, “文件” centred beside them. The size
+    shrinks (from 36 pt) so the mark fits the 156 mm type area.
+    """
+    mm_per_pt = 25.4 / 72
+    widest = max(text_em(o) for o in offices)
+    if len(offices) == 1:
+        size = min(36, 152 / (widest + 2) / mm_per_pt)
+        dk.no_grid(dk.add_par(doc, offices[0] + "文件", dk.XIAOBIAOSONG, size, color=dk.RED, align=dk.CENTER))
+        return
+    size = min(36, 152 / (widest + 2.5) / mm_per_pt)
+    em = size * mm_per_pt
+    mark = doc.add_table(rows=1, cols=2)
+    dk.set_table_borders(mark, val="nil")
+    dk.set_col_widths(mark, [widest * em + 1, 2.5 * em])
+    dk.cell_margins(mark, 0, 0, 0, 0)
+    left, right = mark.rows[0].cells
+    dk.cell_text(left, "\n".join(offices), dk.XIAOBIAOSONG, size, align=dk.DISTRIBUTE, line_pt=size * 1.3)
+    dk.cell_text(right, "文件", dk.XIAOBIAOSONG, size, align=dk.RIGHT)
+    for p in (*left.paragraphs, *right.paragraphs):
+        for r in p.runs:
+            dk.set_run_font(r, color=dk.RED)
 
 
 def _text_width_chars(text: str) -> float:
@@ -438,6 +476,9 @@ def _signature(doc, campaign: Campaign):
     dk.add_par(cell, "{{ o }}", **body)
     dk.add_par(cell, "{%p endfor %}", **body)
     dk.add_par(cell, "{{ date_text }}", **body)
+    dk.set_row_height(t.rows[0], 0)  # cantSplit: 署名 and 成文日期 never on two pages
+    for p in cell.paragraphs[:-1]:
+        dk.keep_with_next(p)
 
 
 def _date_text(campaign: Campaign) -> str:
@@ -450,7 +491,8 @@ def notice_context(campaign: Campaign) -> dict:
     specs = sorted((s for s in campaign.form_specs() if s.attachment_no), key=lambda s: s.attachment_no)
     return {
         "issuer": campaign.issuer.model_dump(),
-        "notice": campaign.notice.model_dump(),
+        # the title broken at sensible places (GB/T 9704 7.3.1): 22 pt on the 156 mm type area, 19 characters
+        "notice": {**campaign.notice.model_dump(), "title": "\n".join(title_lines(campaign.notice.title, 19))},
         "contact": campaign.contact.model_dump(),
         "attachments": [s.title for s in specs],
         "date_text": _date_text(campaign),

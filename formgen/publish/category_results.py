@@ -68,7 +68,7 @@ def write_results_notice(campaign: Campaign, award: Award, ranked: list, path: P
         body = [[str(r.rank) if r.rank is not None else "—", r.nominee.unit,
                  f"{r.total:.2f}" if r.total is not None and r.rank is not None else "—", _remark(r)]
                 for r in rows]
-        layout.list_table(doc, ["名次", "单位", "总分", "备注"], body, [18, 86, 26, 26],
+        layout.list_table(doc, ["名次", "单位", "总分", "备注"], body, [16, 82, 24, 34],  # 备注 holds “数据不全，暂不排名” in two lines
                           align_cols=[None, dk.LEFT, None, dk.LEFT])
     imprint(doc, campaign.issuer.offices[0], date)
     dk.page_numbers(doc)

@@ -27,7 +27,7 @@ from docx.shared import Mm, RGBColor
 from formgen import docxkit as dk
 from formgen.campaign.model import Award, Campaign
 from formgen.publish import layout
-from formgen.publish.model import Winner, award_title, cn_numeral_date, fill, safe_filename
+from formgen.publish.model import Winner, award_title, cn_numeral_date, fill, period_title, safe_filename
 from formgen.xlsx import clean_text
 
 # Sentinels: ASCII, no XML-special characters, what python-docx writes where the values go.
@@ -57,7 +57,8 @@ class Certificate:
 
 def certificate_lines(campaign: Campaign, award: Award, name: str, unit: str) -> list[str]:
     """The certificate text's lines with the values filled in."""
-    values = {"name": name, "unit": unit, "award": award_title(award), "year": campaign.year}
+    values = {"name": name, "unit": unit, "award": award_title(award), "year": campaign.year,
+              "period": period_title(campaign, award)}
     return fill(campaign.publication.certificate_text, values).split("\n")
 
 
@@ -67,14 +68,34 @@ def body_size(lines: list[tuple[float, bool]]) -> tuple[int, int]:
     ``lines`` are (width in characters, is a salutation) of each line of text.
     """
     width_mm = CONTENT_W - 2 * TEXT_PAD_MM
+    fits = []
     for pt in BODY_SIZES:
         per_line = max(1, math.floor(width_mm / (pt * layout.MM_PER_PT)))
         line_pt = pt * 1.75
         n = sum(max(1, math.ceil((em + (0 if salutation else 2)) / per_line)) for em, salutation in lines)
         if n * line_pt * layout.MM_PER_PT <= ROWS_MM[1] - 2:
-            return pt * 2, int(line_pt * 20)
-    pt = BODY_SIZES[-1]
-    return pt * 2, int(pt * 1.75 * 20)
+            fits.append((pt, line_pt))
+            if not any(_ragged(em + (0 if salutation else 2), per_line) for em, salutation in lines):
+                return pt * 2, int(line_pt * 20)
+    pt, line_pt = fits[0] if fits else (BODY_SIZES[-1], BODY_SIZES[-1] * 1.75)
+    return pt * 2, int(line_pt * 20)
+
+
+def _ragged(em: float, per_line: int) -> bool:
+    """A line that wraps leaving a stub (“最美政务|人”。”) or only just fits (it may wrap in print).
+
+    Printed digits and quotes make a line hold a character more or less than computed,
+    so a stub at any of those three widths counts.
+
+    >>> _ragged(24, 22), _ragged(24, 26), _ragged(21.8, 22), _ragged(40, 22), _ragged(26, 22)
+    (True, False, True, False, True)
+    """
+    for p in (per_line - 1, per_line, per_line + 1):
+        if em <= p - 1:  # one line, a character to spare
+            continue
+        if em <= p or em % p < 4:
+            return True
+    return False
 
 
 def line_shapes(campaign: Campaign, award: Award) -> list[tuple[float, int, int, bool]]:

@@ -86,7 +86,7 @@ def write(data: PublishInput, path: Path) -> Path:
             continue
         number += 1
         layout.attachment_page(doc, number if len(titles) > 1 else None, titles[number - 1])
-        cols = columns(award)
+        cols = columns(award, winners)
         rows = [[col.value(i, w) for col in cols] for i, w in enumerate(winners, start=1)]
         layout.list_table(doc, [col.header for col in cols], rows, [col.width_mm for col in cols],
                           align_cols=[col.align for col in cols])

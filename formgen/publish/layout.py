@@ -7,13 +7,12 @@ every publish output prints (publicity list, attachments, plaque list).
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
 from docx import Document
 from docx.shared import Pt
 
 from formgen import docxkit as dk
+from formgen.titles import text_em, title_lines  # noqa: F401  (layout.text_em / title_lines for publish)
 
 EM_BODY = dk.BODY_PT  # one character of body text, in pt
 MM_PER_PT = 25.4 / 72
@@ -26,12 +25,6 @@ def new_document(landscape: bool = False, line_grid: bool = True):
     dk.set_document_defaults(doc)
     dk.setup_page(doc.sections[0], landscape=landscape, line_pitch=dk.LINE_PITCH_PT if line_grid else None)
     return dk.remove_paragraphs(doc)
-
-
-def text_em(text: str) -> float:
-    """Printed width of ``text`` in characters (full-width 1, half-width digits/Latin ½)."""
-    # Ambiguous-width characters (“” ·) are full width in Chinese fonts.
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
 
 
 def title(doc, text: str, before_pt: float = 0, after_lines: int = 1, size: float = dk.TITLE_PT):
@@ -47,49 +40,6 @@ def title(doc, text: str, before_pt: float = 0, after_lines: int = 1, size: floa
     no_grid(p)
     blank_lines(doc, after_lines)
     return p
-
-
-_GOOD_BREAK_AFTER = set("和与及的”）")
-
-
-def title_lines(text: str, capacity: float) -> list[str]:
-    """A long title split like GB/T 9704 asks (梯形/菱形, meaning kept together).
-
-    Breaks never fall inside “…” or 《…》 or between digits; of the breaks whose
-    lines all fit, the most even one wins, preferring a break after 和/与/及/的
-    or a closing quote. Lines the writer broke with a newline are kept.
-    """
-    if "\n" in text:
-        return [line for part in text.split("\n") for line in title_lines(part, capacity)]
-    if text_em(text) <= capacity or len(text) > 120:  # very long: let the word processor wrap
-        return [text]
-    return list(_split(text, capacity))
-
-
-@lru_cache(maxsize=256)
-def _split(text: str, capacity: float) -> tuple[str, ...]:
-    depth, allowed = 0, []
-    for i, ch in enumerate(text):
-        if ch in "“《（(":
-            depth += 1
-        elif ch in "”》）)":
-            depth -= 1
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if 0 < i + 1 < len(text) and depth == 0 and not (ch.isdigit() and nxt.isdigit()) and nxt not in "，。、：；”）》":
-            allowed.append(i + 1)
-    best = None
-    for cut in allowed:
-        head, tail = text[:cut], text[cut:]
-        if text_em(head) > capacity:
-            continue
-        lines = [head, *(_split(tail, capacity) if text_em(tail) > capacity else [tail])]
-        if any(text_em(x) > capacity for x in lines):
-            continue
-        widths = [text_em(x) for x in lines]
-        score = len(lines) * 100 + max(widths) - min(widths) - (1.5 if text[cut - 1] in _GOOD_BREAK_AFTER else 0)
-        if best is None or score < best[0]:
-            best = (score, lines)
-    return tuple(best[1]) if best else (text,)
 
 
 no_grid = dk.no_grid
@@ -170,18 +120,22 @@ def recipients(doc, text: str):
 
 
 def attachment_note(doc, names: list[str]):
-    """附件说明: “附件：1．…” two characters in, later items aligned with the first name."""
+    """附件说明: “附件：1．…” two characters in, later items aligned with the first name.
+
+    A name that wraps continues under its own first character (GB/T 9704 7.3.4),
+    and the list is kept on one page (with the signature after it).
+    """
     if not names:
         return
     blank_lines(doc, 1)
     numbered = len(names) > 1
     for i, name in enumerate(names, start=1):
-        label = f"{i}．{name}" if numbered else name
-        p = dk.add_par(doc, ("附件：" if i == 1 else "") + label, dk.FANGSONG, dk.BODY_PT, align=dk.LEFT)
-        if i == 1:
-            dk.indent(p, first_line_chars=2, left_chars=0, size=EM_BODY)
-        else:
-            dk.indent(p, left_chars=5, size=EM_BODY)
+        number = f"{i}．" if numbered else ""
+        p = dk.add_par(doc, ("附件：" if i == 1 else "") + number + name, dk.FANGSONG, dk.BODY_PT, align=dk.LEFT)
+        left = 5 + text_em(number)  # where the name starts: 2 characters, 附件：, the number
+        dk.indent(p, left_chars=left, hanging_chars=left - (2 if i == 1 else 5), size=EM_BODY)
+        if i < len(names):
+            dk.keep_with_next(p)
 
 
 def signature(doc, names: list[str], date_text: str, blank_before: int = 2, date_right_chars: float = 4):

@@ -140,6 +140,16 @@ def fill(text: str, values: dict) -> str:
         return out
 
 
+def period_title(campaign: Campaign, award: Award) -> str:
+    """What {period} prints: 2024年第四季度 for an award of one quarter (``period``), else 2024年度."""
+    if award.period:
+        from formgen.scoring.periods import Period
+
+        return Period.parse(award.period).title
+    return f"{campaign.year}年度"
+
+
 def honor_title(campaign: Campaign, award: Award) -> str:
     """The honour in full, e.g. 2014年度瑞安市“十大效能示范岗” (publication.honor_title)."""
-    return fill(campaign.publication.honor_title, {"year": campaign.year, "award": award_title(award)})
+    return fill(campaign.publication.honor_title,
+                {"year": campaign.year, "award": award_title(award), "period": period_title(campaign, award)})

@@ -19,7 +19,6 @@ from formgen.publish.publicity import sort_rule
 from formgen.xlsx import BORDER, CENTER, WRAP, header_row, print_setup, set_text, set_value
 
 HEADERS = ["序号", "岗位名称", "所属单位", "牌匾文字", "负责人"]
-WIDTHS_MM = [14, 78, 34, 75, 24]  # landscape: 牌匾文字 and most post names on one line
 WIDTHS_CHARS = [6, 30, 26, 34, 12]
 
 
@@ -33,14 +32,34 @@ def list_title(data: PublishInput, award: Award) -> str:
     return f"{honor_title(data.campaign, award)}授牌名单"
 
 
+def fitted_widths(headers: list[str], body: list[list[str]], total_mm: float, size: float) -> list[float]:
+    """Column widths (mm) that hold each column's longest text on one line where the page allows;
+    what is missing is taken from the widest column, which then wraps."""
+    em = size * layout.MM_PER_PT
+    # two characters of slack and the cell margins: digits and quotes print wider than their nominal width
+    need = [(max(layout.text_em(v) for v in [h, *(r[c] for r in body)]) + 2) * em + 3 for c, h in enumerate(headers)]
+    if sum(need) <= total_mm:  # room to spare goes to the name column (1): the list reads evenly
+        need[1] += total_mm - sum(need)
+        return need
+    widest = max(range(len(need)), key=lambda c: need[c])
+    need[widest] = max(need[widest] - (sum(need) - total_mm), 20)
+    return need
+
+
 def write_docx(data: PublishInput, award: Award, path: Path) -> Path:
     doc = layout.new_document(landscape=True)
-    layout.title(doc, list_title(data, award), after_lines=1)
     body = rows(data, award)
-    table = layout.list_table(doc, HEADERS, body, WIDTHS_MM, size=dk.SIZE["小四"], row_mm=9,
-                              align_cols=[dk.CENTER, dk.LEFT, dk.LEFT, dk.CENTER, dk.CENTER])
-    dk.keep_row_with_next(table.rows[-1])  # “共N个。” never alone on a page
-    layout.body_par(doc, f"共{len(body)}个。", indent=0)
+    headers, align = list(HEADERS), [dk.CENTER, dk.LEFT, dk.LEFT, dk.CENTER, dk.CENTER]
+    if all(r[1] == r[2] for r in body):  # a hall or window is its own unit: no 所属单位 column repeating it
+        headers, align = headers[:2] + headers[3:], align[:2] + align[3:]
+        body = [r[:2] + r[3:] for r in body]
+    layout.title(doc, list_title(data, award), after_lines=0)
+    # the count under the title, not after the table where it could stand alone on a last page
+    layout.no_grid(dk.add_par(doc, f"（共{len(body)}个）", dk.KAITI, dk.BODY_PT, align=dk.CENTER))
+    layout.blank_lines(doc, 1)
+    size = dk.SIZE["小四"]
+    widths = fitted_widths(headers, body, dk.text_width_mm(doc.sections[-1]) - 2, size)
+    layout.list_table(doc, headers, body, widths, size=size, row_mm=9, align_cols=align)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)

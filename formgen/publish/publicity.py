@@ -34,8 +34,9 @@ class Column:
     align: object = dk.CENTER
 
 
-def columns(award: Award) -> list[Column]:
-    """The columns a list of ``award``'s winners prints."""
+def columns(award: Award, winners: list[Winner] | None = None) -> list[Column]:
+    """The columns a list of ``award``'s winners prints (a hall or window that is its own
+    推荐单位 gets no second column repeating its name)."""
     seq = Column("序号", 16, 6, lambda i, w: str(i))
     if award.subject == "person":
         return [seq, Column("姓名", 34, 12, lambda i, w: w.name),
@@ -44,6 +45,8 @@ def columns(award: Award) -> list[Column]:
         # 岗位名称 (often 15–19 characters) gets the width so that each row is one line: 20 names fit 2 pages
         return [seq, Column("推荐单位", 40, 28, lambda i, w: w.unit, dk.LEFT),
                 Column("岗位名称", 100, 36, lambda i, w: w.name, dk.LEFT)]
+    if winners and all(w.name == w.unit for w in winners):
+        return [seq, Column("名称", 140, 64, lambda i, w: w.name, dk.LEFT)]
     return [seq, Column("名称", 78, 36, lambda i, w: w.name, dk.LEFT),
             Column("推荐单位", 62, 28, lambda i, w: w.unit, dk.LEFT)]
 
@@ -93,7 +96,7 @@ def write_docx(data: PublishInput, path: Path) -> Path:
             dk.add_run(h, "（按姓氏笔画排序）" if award.subject == "person" else "（按笔画排序）", dk.FANGSONG,
                        dk.BODY_PT)
         h.paragraph_format.keep_with_next = True
-        cols = columns(award)
+        cols = columns(award, winners)
         rows = [[c.value(n, w) for c in cols] for n, w in enumerate(winners, start=1)]
         layout.list_table(doc, [c.header for c in cols], rows, [c.width_mm for c in cols],
                           align_cols=[c.align for c in cols])
@@ -129,7 +132,7 @@ def write_xlsx(data: PublishInput, path: Path) -> Path:
     p = period(data)
     for award in data.campaign.awards:
         ws = wb.create_sheet(_sheet_title(award.name, taken))
-        cols = columns(award)
+        cols = columns(award, listed(data, award))
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
         set_text(ws.cell(1, 1), f"{pub.publicity_title}——“{award_title(award)}”")
         ws.cell(1, 1).font = Font(bold=True, size=14)

@@ -275,3 +275,14 @@ def fill_kunshan_scorers(workspace, books: list[Path]) -> list[Path]:
         out.append(target)
     return out
 
+
+
+def write_returns(workspace, preset: str) -> list[Path]:
+    """What the sample units of ``preset`` send (into forms_in/)."""
+    return write_anhui_returns(workspace) if preset == "anhui-provincial" else write_kunshan_returns(workspace)
+
+
+def fill_scorers(workspace, preset: str) -> list[Path]:
+    """The scorers' workbooks in out/scorers/, filled as the sample scorers would (into out/scorers/returned/)."""
+    books = sorted((workspace.out / "scorers").glob("*.xlsx"))
+    return fill_anhui_scorers(workspace, books) if preset == "anhui-provincial" else fill_kunshan_scorers(workspace, books)

@@ -214,7 +214,7 @@ def _sheet(ws, campaign: Campaign, scorer: str, label: str, cols: list[Column], 
     note = f"{campaign.name}。白色格填写：分值、例数、票数或“是/否”；本表只含本单位（本人）负责的项目。"
     set_text(ws.cell(2, 4), note)
     ws.cell(2, 4).font, ws.cell(2, 4).alignment = Font(name="宋体", size=9), LEFT
-    per_line = max(8, int(sum(_width(c) for c in cols) / 1.8))  # 9 pt characters per line of the merged cell
+    per_line = max(8, int(sum(_widths(cols)) / 1.8))  # 9 pt characters per line of the merged cell
     ws.row_dimensions[2].height = 13 * (len(note) // per_line + 1) + 4
     for col, text in ((1, "编号"), (2, "序号"), (3, "单位（对象）")):
         set_text(ws.cell(HEAD_ROW, col), text)
@@ -262,8 +262,8 @@ def _sheet(ws, campaign: Campaign, scorer: str, label: str, cols: list[Column], 
     ws.column_dimensions["A"].hidden = True
     ws.column_dimensions["B"].width = 10  # 序号, and the 报送单位 label above it
     ws.column_dimensions["C"].width = 26
-    for n, c in enumerate(cols):
-        ws.column_dimensions[get_column_letter(4 + n)].width = _width(c)
+    for n, w in enumerate(_widths(cols)):
+        ws.column_dimensions[get_column_letter(4 + n)].width = w
     ws.freeze_panes = ws.cell(FIRST_ROW, 4)
     ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW + 1}"
     print_setup(ws, centered=True)
@@ -273,6 +273,14 @@ def _sheet(ws, campaign: Campaign, scorer: str, label: str, cols: list[Column], 
 def _width(c: Column) -> float:
     """Column width: wide enough for a text input (honours, counts per quarter)."""
     return 24 if c.kind in ("honors", "counted") else 14
+
+
+def _widths(cols: list[Column]) -> list[float]:
+    """The input columns' widths, together at least 36 wide: the note above them reads in 2–3 lines,
+    not down a narrow column (a department that owns one item)."""
+    widths = [_width(c) for c in cols]
+    short = 36 - sum(widths)
+    return [w + short / len(widths) for w in widths] if short > 0 and widths else widths
 
 
 # ---------------------------------------------------------------------------------------------
