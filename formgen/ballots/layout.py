@@ -11,6 +11,15 @@ from formgen.ballots.settings import BallotRating
 
 PAGE_W, PAGE_H = 210.0, 297.0
 
+# Printed on every sheet (PDF) and in the editable .docx.
+INSTRUCTIONS = (
+    "填票说明：1. 本票不记名，请勿在票上署名或作任何记号。",
+    "2. 请在您认为合适的等次格内打“√”（打“×”、画“○”或涂满方格亦可），每个测评对象只选一个等次，",
+    "　 不选或多选的，该项无效。3. 如需改选，请将原选的格子涂满划掉，再在新选的格子内打“√”。",
+    "4. 请勿折叠，勿在四角标记和底部条码上书写。",
+)
+
+
 # Registration marks: a finder pattern (7×7 modules: black ring, white ring, black core)
 # centred at each corner; a ring-in-ring is unlike anything a pen makes in a box.
 FID_MODULE = 1.4

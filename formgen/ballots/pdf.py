@@ -10,9 +10,11 @@ from io import BytesIO
 from pathlib import Path
 
 from formgen.ballots import layout as L
+from formgen.ballots.layout import INSTRUCTIONS
 from formgen.ballots.code import NBITS, SheetCode, encode
 from formgen.ballots.settings import BallotRating, BallotSettings
 from formgen.errors import FormgenError
+from formgen.filenames import safe_filename
 
 # TrueType CJK fonts reportlab can embed (it cannot embed the CFF-based Noto CJK);
 # a Song (明体) face first, as office forms use. Without any, the standard Adobe
@@ -25,12 +27,6 @@ _FONT_FILES = (
 )
 _font_name: str | None = None
 
-INSTRUCTIONS = (
-    "填票说明：1. 本票不记名，请勿在票上署名或作任何记号。",
-    "2. 请在您认为合适的等次格内打“√”（打“×”、画“○”或涂满方格亦可），每个测评对象只选一个等次，",
-    "　 不选或多选的，该项无效。3. 如需改选，请将原选的格子涂满划掉，再在新选的格子内打“√”。",
-    "4. 请勿折叠，勿在四角标记和底部条码上书写。",
-)
 
 
 def _font() -> str:
@@ -174,12 +170,9 @@ def write_ballots(settings: BallotSettings, out_dir: Path) -> list[Path]:
         for gi, g in enumerate(rating.groups):
             if g.count == 0:
                 continue
-            path = out_dir / _safe(f"{rating.title}_{g.name}_{g.count}份.pdf")
+            path = out_dir / (safe_filename(f"{rating.title}_{g.name}_{g.count}份") + ".pdf")
             path.write_bytes(render_rating(settings, rating, gi, [s for i, s in serials if i == gi]))
             written.append(path)
-        written.append(write_docx(rating, out_dir / _safe(f"{rating.title}（可编辑）.docx")))
+        written.append(write_docx(rating, out_dir / (safe_filename(f"{rating.title}（可编辑）") + ".docx")))
     return written
 
-
-def _safe(name: str) -> str:
-    return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)

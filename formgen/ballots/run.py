@@ -115,14 +115,20 @@ def demo_ballots(ws, scan_sheets: int | None = None, photo_sheets: int = 2, seed
     """For the demo: print the ballots, fill sample ones (scans and photos) into ``ballots_in/``, read them.
 
     ``votes`` ({rating: {subject: {group: [n per level]}}}, e.g. the preset's sample tallies.yaml)
-    makes those ratings' ballots read back as exactly these counts. Afterwards the tallies are in
-    the ledger for ``formgen score``.
+    makes those ratings' ballots read back as exactly these counts, and only those ratings' ballots
+    come back (the others are counted another way). Afterwards the tallies are in the ledger for
+    ``formgen score``. Returns (printed files, the read report, the tally workbook).
     """
     from formgen.ballots.sample import write_sample_returns  # noqa: PLC0415
 
-    print_ballots(ws)
+    printed = print_ballots(ws)
     settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    if votes:
+        unknown = sorted(set(votes) - {r.id for r in settings.ratings})
+        if unknown:
+            raise ConfigError(f"没有测评“{unknown[0]}”的测评票；可选：{'、'.join(r.id for r in settings.ratings)}")
+        settings = settings.model_copy(update={"ratings": [r for r in settings.ratings if r.id in votes]})
     write_sample_returns(settings, ws.root / BALLOTS_IN, seed=seed, scan_sheets=scan_sheets,
                          photo_sheets=photo_sheets, votes=votes)
-    report, _ = read_ballots(ws)
-    return report
+    report, book = read_ballots(ws)
+    return printed, report, book

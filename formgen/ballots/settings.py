@@ -81,7 +81,8 @@ def load_ballot_settings(workdir: Path, campaign=None, units: list[str] | None =
     The campaign's ``assessment.ratings`` give each rating's subjects (the units),
     levels (its rating_levels rule) and rater groups (the item's weighted groups);
     ``ballots.yaml`` gives how many sheets each group gets (``counts:``), or
-    whole ratings for a campaign that has none (``ratings:``).
+    whole ratings for a campaign that has none (``ratings:``). A count in ``ballots.yaml`` wins over
+    the campaign's (``aggregation.groups[].count``, ``assessment.ratings[].count``); else 10 sheets.
     """
     workdir = Path(workdir)
     if campaign is None or units is None:
@@ -142,8 +143,9 @@ def _from_campaign(campaign, units: list[str], counts: dict) -> list[dict]:
             continue
         agg = item.aggregation or award.rubric.aggregation
         names = [g.name for g in agg.groups] if agg.method == "weighted_groups" else []
-        # a rater count in the campaign model itself (a `count`/`raters` on the group), if it has one
-        in_model = {g.name: getattr(g, "count", None) or getattr(g, "raters", None) for g in agg.groups}
+        # the rater count in the campaign itself: on each weighted group, or on the rating when ungrouped
+        in_model = {g.name: g.count for g in agg.groups} if agg.method == "weighted_groups" else {}
+        in_model.setdefault(DEFAULT_GROUP, getattr(ri, "count", None))
         wanted = counts.get(ri.rating) or {}
         if not isinstance(wanted, dict):
             raise ConfigError(f"{SETTINGS_FILE} 的 counts.{ri.rating} 应为“评议人类别: 份数”")

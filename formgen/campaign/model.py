@@ -237,6 +237,8 @@ class RubricItem(_Model):
 class RaterGroup(_Model):
     name: str  # 班子成员 / 内设机构负责人和干部职工
     weight: float  # 0..1
+    # How many raters the group has: the paper ballots printed for it (formgen ballots).
+    count: int | None = Field(default=None, ge=1, le=9999)
 
 
 class Aggregation(_Model):

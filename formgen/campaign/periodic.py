@@ -42,6 +42,9 @@ class RatingInput(_Model):
     rating: str  # the tally's rating id (TallyRow.rating), e.g. "internal"
     item: str  # rubric item name, e.g. 内部测评
     title: str | None = None  # as the tally sheets name it, e.g. 内部测评（班子成员、干部职工）
+    # Raters of a rating whose item has no rater groups: the paper ballots printed for it.
+    # (A grouped rating gives each group's count on the group: aggregation.groups[].count.)
+    count: int | None = Field(default=None, ge=1, le=9999)
 
 
 class Clause(_Model):

@@ -99,10 +99,10 @@ def _say_if_table_lost(doc, results: list[ExtractResult], forms: list[FormSpec])
             continue
         from formgen.intake.readers.antiword_reader import antiword_path
 
-        hint = ("请安装 antiword（sudo apt-get install antiword，scripts/setup.sh 会安装）后重新收件，"
+        hint = ("（本机未安装能另行读取表格的 antiword：sudo apt-get install antiword）"
                 if antiword_path() is None else "")
-        r.error(None, "这份 .doc/.wps 文件看起来是表格，但 LibreOffice 转换时丢失了表格结构，formgen 未能读出其中的表格；"
-                f"{hint}或请报送单位用 Word 另存为 .docx 后重新发送")
+        r.error(None, "这份 .doc/.wps 文件看起来是表格，但 LibreOffice 转换时丢失了表格结构，formgen 未能读出其中的表格"
+                f"{hint}；请报送单位用 Word 另存为 .docx 后重新发送")
         r.error_kind = r.error_kind or "table_lost"
 
 

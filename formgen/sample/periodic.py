@@ -57,8 +57,11 @@ def write_event_logs(workspace, preset: str, folder: Path) -> list[Path]:
     return out
 
 
-def write_tallies(workspace, preset: str, folder: Path) -> list[Path]:
-    """The hand-counted tally sheet and the survey exports of the sample."""
+def write_tallies(workspace, preset: str, folder: Path, skip: tuple[str, ...] = ()) -> list[Path]:
+    """The hand-counted tally sheet and the survey exports of the sample.
+
+    ``skip``: ratings counted another way (the demo's paper ballots); their sheets stay blank,
+    so no vote is counted twice."""
     data = _load(preset, "tallies.yaml")
     out = []
     if data:
@@ -67,7 +70,7 @@ def write_tallies(workspace, preset: str, folder: Path) -> list[Path]:
         titles = {r.rating: (r.title or r.item) for r in workspace.campaign.assessment.ratings}
         wrong = {(m["sheet"], m["subject"], m["group"], m["level"]): m["value"] for m in data.get("mistakes", [])}
         for rating, counts in data.items():
-            if rating == "mistakes" or rating not in titles:
+            if rating == "mistakes" or rating not in titles or rating in skip:
                 continue
             ws = wb[titles[rating][:31]]
             levels = [ws.cell(2, c).value for c in range(3, ws.max_column)]
@@ -123,3 +126,8 @@ def fill_scorer_books(workspace, preset: str, paths: list[Path], returned: Path)
 
 def scorer_sample(preset: str) -> dict:
     return _load(preset, "scorer.yaml") or {}
+
+
+def sample_votes(preset: str, rating: str) -> dict:
+    """The sample's votes of one rating ({subject: {group: [n per level]}}), e.g. for paper ballots."""
+    return dict((_load(preset, "tallies.yaml") or {}).get(rating) or {})
