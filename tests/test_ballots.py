@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -212,10 +213,14 @@ def test_a_sheet_scanned_twice_counts_once_and_decisions_survive_rereads(setting
     flags = wb[FLAG_SHEET]
     assert len(flags._images) == 1  # the row's crop, for the person deciding
     assert flags.cell(2, 1).value == src and flags.cell(2, 10).value == "不满意"
-    total = wb["汇总-internal"]
+    total = next(wb[n] for n in wb.sheetnames if n.startswith("汇总-"))
+    assert [n for n in wb.sheetnames if n.startswith("汇总-")] == ["汇总-2024年度内部测评票"]
     head = [c.value for c in total[4]]
     row = [c.value for c in total[5]]
     assert row[head.index("班子成员\n满意")] == 1
+    last = [c.value for c in total[total.max_row]]
+    assert last[1] == "合计" and last[head.index("班子成员\n满意")] == sum(
+        total.cell(r, head.index("班子成员\n满意") + 1).value for r in range(5, total.max_row))
     assert [c.value for c in wb["判定记录"]["C"]][1:] == ["满意", "不满意"]
     assert decisions_in_book(book) == [(src, 2, "不满意", "李四")]
 
@@ -265,6 +270,53 @@ def test_cli_prints_ballots_for_the_town_preset_and_reads_samples(new_workspace)
     assert "测评票：本次读取 0 页" in r.output
     with ws.ledger() as ledger:
         assert tally_counts(ledger, "internal") == counted
+
+
+def test_collect_routes_ballot_scans_found_among_the_forms(new_workspace):
+    """Ballots dropped into forms_in/ (a scanned PDF and a phone photo) are recognised by their code bar
+    and read as ballots, not as forms; the votes are exactly those filled in, once, also on a second collect."""
+    from formgen.ballots.sample import write_sample_returns
+    from formgen.ballots.settings import load_ballot_settings
+    from formgen.cli import cli
+
+    ws = new_workspace("town-internal")
+    (ws.root / "ballots.yaml").write_text("counts:\n  internal: {班子成员: 2, 内设机构负责人和干部职工: 3}\n",
+                                          encoding="utf-8")
+    s = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    internal = s.model_copy(update={"ratings": [s.rating("internal")]})
+    votes = {"党政办公室": {"班子成员": [1, 1, 0], "内设机构负责人和干部职工": [0, 1, 2]},
+             "村建所": {"班子成员": [0, 0, 2], "内设机构负责人和干部职工": [3, 0, 0]}}
+    write_sample_returns(internal, ws.root / "forms_in", seed=5, photo_sheets=1, votes={"internal": votes})
+    (ws.root / "forms_in" / "说明.txt").write_text("不是测评票", encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["-C", str(ws.root), "collect"])
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "收件中有 2 个文件是测评票" in out.replace(" ", "")
+    expected = {("党政办公室", "班子成员", "满意"): 1, ("党政办公室", "班子成员", "基本满意"): 1,
+                ("党政办公室", "内设机构负责人和干部职工", "基本满意"): 1,
+                ("党政办公室", "内设机构负责人和干部职工", "不满意"): 2,
+                ("村建所", "班子成员", "不满意"): 2, ("村建所", "内设机构负责人和干部职工", "满意"): 3}
+    with ws.ledger() as ledger:
+        assert tally_counts(ledger, "internal") == expected
+        files = {row[0] for row in ledger.conn.execute("SELECT path FROM receipts")}
+    assert not any("测评票" in f for f in files)  # not filed as forms
+    r = runner.invoke(cli, ["-C", str(ws.root), "collect"])
+    assert r.exit_code == 0, r.output
+    with ws.ledger() as ledger:
+        assert tally_counts(ledger, "internal") == expected
+
+
+def test_only_ballot_pages_are_recognised_as_ballots(tmp_path, settings):
+    from formgen.ballots.files import first_page_code
+
+    page = _filled(settings, 1, 0, [0, 1, 2] * 4, dpi=150, seed=2)
+    assert first_page_code("票.png", png(page)) is not None
+    photo = Path(__file__).parent / "data" / "photo" / "杂物.jpg"
+    assert first_page_code(photo.name, photo.read_bytes()) is None
+    blank = next(p for p in write_ballots(settings, tmp_path) if p.suffix == ".pdf")
+    assert first_page_code(blank.name, blank.read_bytes()) is None  # the printed PDF, not a scan
+    assert first_page_code("表.docx", b"PK\x03\x04") is None and first_page_code("坏.pdf", b"%PDF-1.4 x") is None
 
 
 def test_cli_without_ratings_says_so_in_one_line(new_workspace):

@@ -170,3 +170,27 @@ def test_a_corrected_tally_sheet_replaces_its_rows(town):
     out = run(town, "explain", "村建所").output
     # 24 满意 = 90 → 27 of 30, counted once; the row is named
     assert "外部测评：27（满分30）" in out and "计票表.xlsx 工作表“外部测评” 第" in out
+
+
+def test_presets_and_issue_say_what_an_assessment_is(district):
+    """An assessment of units has no quota: presets says how many units it assesses; issue says only the
+    notice went out (the units fill in no forms) and which command makes the scorers' documents."""
+    out = CliRunner().invoke(cli, ["presets"]).output
+    line = next(x for x in out.splitlines() if x.startswith("district-quarterly"))
+    assert line.endswith("机关作风和效能建设考核（考核10个单位，不评名额）") and "0名" not in out
+    assert "十大效能示范岗（10名）" in out
+    out = run(district, "issue").output
+    assert "本活动各单位无需填报表格，已为 10 个单位生成通知" in out
+    assert "直接填写" not in out and "0 份空白表格" not in out
+    assert "空白台账：formgen events --template" in out and "考核组评分录入表：formgen panel" in out
+
+
+def test_rater_counts_come_from_the_campaign(town):
+    """campaign.yaml: aggregation.groups[].count and assessment.ratings[].count → sheets printed per group."""
+    from formgen.ballots.settings import load_ballot_settings
+
+    ws = Workspace.open(town)
+    s = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    got = {r.id: [(g.name, g.count) for g in r.groups] for r in s.ratings}
+    assert got["internal"] == [("班子成员", 7), ("内设机构负责人和干部职工", 28)]
+    assert got["external"] == [("评议人", 24)] and got["public"] == [("评议人", 40)]

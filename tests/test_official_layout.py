@@ -84,3 +84,20 @@ def test_certificate_text_never_leaves_a_stub_line():
     pt2, _ = body_size([(layout.text_em("王思远："), True), (layout.text_em("被评为2024年度昆山市政务服务“最美政务人”。"), False),
                         (layout.text_em("特发此证，以资鼓励。"), False)])
     assert pt2 / 2 < 26
+
+
+def test_a_plaque_list_too_tall_for_the_title_page_takes_the_smaller_size(tmp_path):
+    # ten posts of 19 characters in units of 11 wrap at 小四 and would push the whole list (kept together)
+    # to page 2, leaving the title alone on page 1; at 五号 each row is one line
+    c = _campaign("ruian-2014")
+    post = next(a for a in c.awards if a.plaque)
+    winners = [Winner(post.id, i, f"市人力资源和社会保障局社会保险窗口{i:02d}", "市人力资源和社会保障局", leader="王建华")
+               for i in range(1, 11)]
+    path = plaques.write_docx(PublishInput(c, {post.id: winners}, dt.date(2014, 12, 30)), post, tmp_path / "a.docx")
+    sizes = {r.font.size.pt for row in Document(str(path)).tables[0].rows[1:] for cell in row.cells
+             for p in cell.paragraphs for r in p.runs}
+    assert sizes == {10.5}
+    short = [Winner(post.id, i, f"窗口{i}", "市公安局") for i in range(1, 11)]
+    path = plaques.write_docx(PublishInput(c, {post.id: short}, dt.date(2014, 12, 30)), post, tmp_path / "b.docx")
+    assert {r.font.size.pt for row in Document(str(path)).tables[0].rows[1:] for cell in row.cells
+            for p in cell.paragraphs for r in p.runs} == {12}

@@ -63,3 +63,49 @@ def _pdf_pages(name: str, data: bytes):
                 page.close()
     finally:
         pdf.close()
+
+
+SNIFF_DPI = 120  # enough for the registration marks and the code bar (2.8 mm cells)
+
+
+def first_page_code(name: str, data: bytes):
+    """The ballot code (SheetCode) on a file's first page, or None: the cheap test of "is this a ballot?".
+
+    Only images and PDFs whose first page holds an image (scans, also with an OCR text layer) are
+    looked at; a Word/WPS export draws text and lines only and is a form, not a ballot. Any campaign's code counts: a ballot of last year's campaign is
+    still a ballot, and the ballot reader reports it by file and page.
+    """
+    if not is_ballot_candidate(name, data):
+        return None
+    from formgen.ballots.read import page_code  # noqa: PLC0415
+
+    if data[:5] != b"%PDF-":
+        page = next(iter_pages(name, data))[1]
+        return page_code(page) if page is not None else None
+    import pypdfium2 as pdfium  # noqa: PLC0415
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None  # encrypted or broken: the form reader says so
+    try:
+        if not len(pdf):
+            return None
+        page = pdf[0]
+        try:
+            if not _has_image(page):
+                return None  # drawn text and lines only (a Word/WPS export): not a scan
+            img = page.render(scale=SNIFF_DPI / 72).to_numpy()
+        finally:
+            page.close()
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        pdf.close()
+    return page_code(img[:, :, :3].copy() if img.ndim == 3 else img)
+
+
+def _has_image(page) -> bool:
+    import pypdfium2.raw as pdfium_c  # noqa: PLC0415
+
+    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))

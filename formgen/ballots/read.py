@@ -357,6 +357,19 @@ def _crop(dark: np.ndarray, pl: L.PageLayout, i: int) -> bytes:
 # ---------------------------------------------------------------------------- a page
 
 
+def page_code(img: np.ndarray) -> SheetCode | None:
+    """The code of a ballot page (registration marks found and code bar read), or None: not a ballot."""
+    gray, _ = _working(ink_channel(img))
+    _, code, n_marks = register(gray)
+    # A phone photo with the sheet small or steep: flatten it first — only when some registration
+    # mark was seen, so that an ordinary photo of a form costs no page finding here.
+    if code is None and img.ndim == 3 and n_marks:
+        flat, _ = _flattened(img)
+        if flat is not None:
+            code = register(_working(ink_channel(flat))[0])[1]
+    return code
+
+
 def read_page(img: np.ndarray, settings: BallotSettings, file: str, page: int) -> PageRead:
     out = PageRead(file=file, page=page)
     gray, f = _working(ink_channel(img))

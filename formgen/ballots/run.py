@@ -11,6 +11,7 @@ from formgen.ballots.pdf import write_ballots
 from formgen.ballots.settings import load_ballot_settings
 from formgen.ballots.workbook import BOOK_NAME, decisions_in_book, write_book
 from formgen.errors import ConfigError, FormgenError
+from formgen.intake.limits import MAX_BYTES
 from formgen.ledger import ballots as LB
 
 BALLOTS_IN = "ballots_in"  # where the office puts scanned / photographed ballots
@@ -41,7 +42,7 @@ def read_ballots(ws, paths: list[Path] | None = None, ledger=None):
                 if p.is_dir():
                     yield from files_in(p)
                 elif p.is_file():
-                    yield p.name, p.read_bytes()
+                    yield _shown(ws, p), p.read_bytes()
 
         missing = [p for p in paths or [] if not p.exists()]
         if missing:
@@ -83,32 +84,72 @@ def decide_row(ws, source: str, row_no: int, level: str, by: str = "", note: str
         return write_book(ledger, settings, book_path(ws))
 
 
-def collect_hook(ws, ledger):
-    """Called by ``formgen collect``: ballots in ``ballots_in/`` are read too. None when there are none."""
-    if not (ws.root / BALLOTS_IN).is_dir():
+def ballot_test(ws):
+    """For ``formgen collect``: ``path → True`` when a file is a paper ballot (its first page has
+    the registration marks and a readable ballot code), so it is read as a ballot, not as a form.
+
+    None when the campaign has no ratings or OpenCV is missing: then every file is a form.
+    Cheap first: only images and scanned PDFs are rendered (formgen.ballots.files)."""
+    try:
+        load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+        _need_opencv()
+    except FormgenError:
+        return None
+    from formgen.ballots.files import first_page_code  # noqa: PLC0415
+
+    def is_ballot(path: Path) -> bool:
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                return False
+            return first_page_code(path.name, path.read_bytes()) is not None
+        except Exception:  # noqa: BLE001 - not recognisably a ballot: the form reader reads it and says what is wrong
+            return False
+
+    return is_ballot
+
+
+def collect_hook(ws, ledger, handed_over: list[Path] = ()):
+    """Called by ``formgen collect``: ballots in ``ballots_in/``, and ballot scans found among the
+    forms (``handed_over``), are read into the same ledger. None when there are none."""
+    paths = ([ws.root / BALLOTS_IN] if (ws.root / BALLOTS_IN).is_dir() else []) + list(handed_over)
+    if not paths:
         return None
     try:
-        report, _ = read_ballots(ws, ledger=ledger)
+        report, _ = read_ballots(ws, paths, ledger=ledger)
     except ConfigError:
         return None  # the campaign has no ratings: ballots_in/ is not ours to read
     return report
 
 
-def print_collected_ballots(ws, echo):
-    """The CLI's collect hook: read ``ballots_in/`` when there is one and say what came of it."""
+def print_collected_ballots(ws, echo, handed_over: list[Path] = ()):
+    """The CLI's collect hook: read ``ballots_in/`` and the ballot scans found in forms_in/, and say what came of it."""
+    if handed_over:
+        echo(f"测评票：收件中有 {len(handed_over)} 个文件是测评票（按机读码识别），已按测评票读取："
+             + "、".join(_shown(ws, p) for p in handed_over[:5]) + ("……" if len(handed_over) > 5 else ""))
     try:
         with ws.ledger() as ledger:
-            report = collect_hook(ws, ledger)
+            report = collect_hook(ws, ledger, handed_over)
     except FormgenError as e:  # e.g. OpenCV missing: say so, the forms were collected all the same
         echo(f"测评票：{e}")
         return None
     if report is None:
         return None
     echo(f"测评票：本次读取 {report.pages} 页；台账中计票 {report.counted} 项，无效 {report.invalid} 项，"
-         f"待人工判定 {report.flagged} 项；统计表：{book_path(ws).relative_to(ws.root)}")
+         f"待人工判定 {report.flagged} 项" + (f"（{report.unchanged} 个文件已读过，未重读）" if report.unchanged else "")
+         + f"；统计表：{book_path(ws).relative_to(ws.root)}")
     for line in report.duplicates + report.problems:
         echo(f"  {line}")
     return report
+
+
+def _shown(ws, path: Path) -> str:
+    """A file's name as reported and recorded: as in ballots_in/ (relative to it), else relative to the
+    workspace (forms_in/…), else its name — so a file is known by one name however it is read."""
+    path, root = path.resolve(), ws.root.resolve()
+    for base in (root / BALLOTS_IN, root):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.name
 
 
 def demo_ballots(ws, scan_sheets: int | None = None, photo_sheets: int = 2, seed: int = 7, votes: dict | None = None):

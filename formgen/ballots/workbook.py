@@ -31,8 +31,11 @@ def write_book(ledger: Ledger, settings: BallotSettings, path: Path) -> Path:
     wb.remove(wb.active)
     reads = LB.page_reads(ledger)
     decided = LB.latest_decisions(ledger)
+    read_ratings = {r.rating for r in reads}
     for rating in settings.ratings:
-        _totals(wb.create_sheet(_title(f"汇总-{rating.id}")), ledger, rating, reads, decided)
+        if read_ratings and rating.id not in read_ratings:
+            continue  # no ballot of this rating came back (it is counted another way): no sheet of zeros
+        _totals(wb.create_sheet(_title(f"汇总-{totals_name(settings, rating)}")), ledger, rating, reads, decided)
     _flags(wb.create_sheet(FLAG_SHEET), reads, decided)
     _invalid(wb.create_sheet("无效项"), reads, decided)
     _problems(wb.create_sheet("问题页"), LB.page_problems(ledger))
@@ -45,6 +48,12 @@ def write_book(ledger: Ledger, settings: BallotSettings, path: Path) -> Path:
     except PermissionError:
         raise FormgenError(f"{path.name} 正在被 Excel/WPS 打开，无法更新；请关闭后重试") from None
     return path
+
+
+def totals_name(settings: BallotSettings, rating) -> str:
+    """The rating as its totals sheet names it: its title without the campaign's name (内部测评票)."""
+    short = rating.title.removeprefix(settings.campaign_name).strip()
+    return short or rating.id
 
 
 def _title(s: str) -> str:
@@ -75,17 +84,25 @@ def _totals(ws, ledger, rating, reads, decided) -> None:
         head += [f"{g}\n{lv}" for lv in rating.levels] + [f"{g}\n无效", f"{g}\n待判定"]
     X.header_row(ws, 4, head, [6, 24] + [10] * (len(head) - 2))
     ws.row_dimensions[4].height = 52
+    rows = []
     for i, subject in enumerate(rating.subjects, start=1):
         row = [i, subject]
         for g in groups:
             row += [counts.get((subject, g, lv), 0) for lv in rating.levels]
             row += [invalid[(subject, g)], pending[(subject, g)]]
+        rows.append(row)
+    rows.append(["", "合计"] + [sum(r[j] for r in rows) for j in range(2, len(head))])
+    for i, row in enumerate(rows, start=1):
         for j, v in enumerate(row, start=1):
             c = ws.cell(4 + i, j)
             X.set_value(c, v)
             c.border = X.BORDER
+            if j == 1:
+                c.alignment = X.CENTER
             if head[j - 1].endswith("待判定") and v:
                 c.fill = X.WARN_FILL
+            if i == len(rows):
+                c.font = Font(bold=True)
     ws.freeze_panes = "C5"
     X.print_setup(ws, title_rows="4:4")
 

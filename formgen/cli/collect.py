@@ -28,6 +28,7 @@ def collect_cmd(ctx: click.Context, paths: tuple[Path, ...], from_mail: bool = F
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
+    from formgen.ballots.run import ballot_test, print_collected_ballots
     from formgen.collect.collect import collect
     from formgen.collect.status_book import form_title
 
@@ -44,7 +45,7 @@ def collect_cmd(ctx: click.Context, paths: tuple[Path, ...], from_mail: bool = F
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, total=total, description=name)
 
-        report = collect(ws, given or None, progress=progress, jobs=jobs)
+        report = collect(ws, given or None, progress=progress, jobs=jobs, hand_over=ballot_test(ws))
     c = ws.campaign
     table = Table(title="收取结果", show_header=True, header_style="bold")
     table.add_column("项目")
@@ -68,8 +69,8 @@ def collect_cmd(ctx: click.Context, paths: tuple[Path, ...], from_mail: bool = F
     out.print(f"收件情况：{esc(rel(ws, report.book))}（用时 {report.seconds:.1f} 秒）")
     if report.errors:
         out.print("有错误需要处理：见收件情况.xlsx 的“问题清单”；formgen status 查看各单位报送情况。")
-    from formgen.ballots.run import print_collected_ballots  # paper ballots in ballots_in/ (issue 11)
-    print_collected_ballots(ws, lambda text: out.print(esc(text)))
+    # paper ballots (issue 11): ballots_in/, and ballot scans found among the forms
+    print_collected_ballots(ws, lambda text: out.print(esc(text)), report.handed_over)
 
 
 # ---------------------------------------------------------------------------------------------

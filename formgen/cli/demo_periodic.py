@@ -14,6 +14,8 @@ import click
 from formgen.cli.periods import INPUTS, decide_cmd, events_cmd, explain_cmd, history_add, tallies_cmd
 
 DEMO_UNIT = {"district-quarterly": ("区住房和城乡建设局", "2024Q3"), "town-internal": ("村建所", None)}
+# Ratings whose sample votes come back on paper ballots (scans and phone photos) instead of the tally sheet.
+BALLOT_RATINGS = {"town-internal": ("internal",)}
 DEMO_DECISION = {"town-internal": ("便民服务中心", "党政办公室", "镇长 朱其祥", "便民服务中心全年群众有效投诉为零")}
 
 
@@ -41,9 +43,14 @@ def demo_periodic(ctx: click.Context, root: Path, preset: str, pdf: bool) -> Non
     _step("4. 检查人员记台账，计票人员计票（样例数据，含常见错误）")
     books = write_event_logs(ws, preset, ws.root / INPUTS / "台账")
     click.echo(f"inputs/台账/ 收到 {len(books)} 本台账：{'、'.join(p.name for p in books)}")
+    on_paper = BALLOT_RATINGS.get(preset, ())
     if settings.ratings:
-        tallies = write_tallies(ws, preset, ws.root / INPUTS / "计票")
-        click.echo(f"inputs/计票/ 收到 {len(tallies)} 个文件：{'、'.join(p.name for p in tallies)}")
+        tallies = write_tallies(ws, preset, ws.root / INPUTS / "计票", skip=on_paper)
+        click.echo(f"inputs/计票/ 收到 {len(tallies)} 个文件：{'、'.join(p.name for p in tallies)}"
+                   + ("（内部测评用纸质测评票，计票表中该页留空）" if on_paper else ""))
+    if on_paper:
+        _step("4b. 现场不记名测评：印制测评票 → 收回后扫描（含手机拍照）→ 读票、计票")
+        _demo_ballots(ws, preset, on_paper)
     if settings.scorers:
         _step("4a. 季度考核：考核组的考核评分录入表（每条细则一列，单元格限定取值）")
         scorer = yaml_scorer(preset)
@@ -79,3 +86,23 @@ def demo_periodic(ctx: click.Context, root: Path, preset: str, pdf: bool) -> Non
     _step("演示完成")
     click.echo(f"  工作目录：{root}（台账：{ws.ledger_path.name}；结果：out/score/，文件：out/publish/）")
     click.echo(f"可继续试用，如：formgen -C {root} explain {unit}")
+
+
+def _demo_ballots(ws, preset: str, ratings: tuple[str, ...]) -> None:
+    """Paper ballots of ``ratings``: printed, filled with the sample's votes, scanned / photographed, read."""
+    from formgen.ballots.run import BALLOTS_IN, demo_ballots
+    from formgen.cli import rel
+    from formgen.sample.periodic import sample_votes
+
+    printed, report, book = demo_ballots(ws, votes={r: sample_votes(preset, r) for r in ratings}, photo_sheets=3)
+    click.echo("已印制（out/ballots/，A4 PDF 每类评议人一份，另附可编辑 .docx）：")
+    for p in printed:
+        click.echo(f"  {rel(ws, p)}")
+    returned = sorted(p.name for p in (ws.root / BALLOTS_IN).iterdir())
+    click.echo(f"{BALLOTS_IN}/ 收回 {len(returned)} 个文件（扫描件 PDF 和手机照片）：{'、'.join(returned[:3])}"
+               + ("……" if len(returned) > 3 else ""))
+    click.echo(f"读取测评票 {report.pages} 页；计票 {report.counted} 项，无效 {report.invalid} 项，"
+               f"待人工判定 {report.flagged} 项")
+    for line in report.duplicates + report.problems:
+        click.echo(f"  {line}")
+    click.echo(f"统计表：{rel(ws, book)}（与计票表、问卷导出一并计入得分）")

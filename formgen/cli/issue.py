@@ -34,6 +34,11 @@ def issue(ctx, units: tuple[str, ...], send: bool = False):
     for w in report.warnings:
         click.secho(f"注意：{w}", fg="yellow", err=True)
     n_files = sum(len(u.files) for u in report.units)
+    if n_files == 0:  # units send nothing (assessed campaigns): say what was issued, not "fill in the forms"
+        _notice_only(ws, report, out)
+        from formgen.cli.mail import issue_send
+        issue_send(ws, report, send)
+        return
     out(f"已为 {len(report.units)} 个单位生成 {n_files} 份空白表格（用时 {report.seconds:.1f} 秒）：")
     out(f"  通知        {report.notice}")
     if len(report.units) == 1:
@@ -48,3 +53,19 @@ def issue(ctx, units: tuple[str, ...], send: bool = False):
     out("请各单位在 Word 或 WPS 中直接填写（不要删除或合并表格中的格子），填好后原样发回。")
     from formgen.cli.mail import issue_send
     issue_send(ws, report, send)
+
+
+def _notice_only(ws, report, out) -> None:
+    """What ``issue`` made for a campaign whose units fill in no forms, and where its other documents come from."""
+    out(f"本活动各单位无需填报表格，已为 {len(report.units)} 个单位生成通知（用时 {report.seconds:.1f} 秒）：")
+    out(f"  通知        {report.notice}")
+    out(f"  邮件附件    {report.out_dir / '<单位名称>.zip'}（内含通知，可直接作为邮件附件发出）")
+    a = ws.campaign.assessment
+    if a is None:
+        return
+    steps = ["空白台账：formgen events --template"]
+    if a.ratings:
+        steps += ["计票表：formgen tallies --template", "纸质测评票：formgen ballots"]
+    if a.scorers:
+        steps.append("考核组评分录入表：formgen panel")
+    out("考核所用文书另行生成——" + "；".join(steps) + "。")

@@ -59,6 +59,8 @@ class CollectReport:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, message) unreadable this run
     # (file, why) not read at all: symbolic links, hidden files (formgen.collect.disk)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # files another stage reads instead (paper ballots: the CLI passes formgen.ballots' test as hand_over)
+    handed_over: list[Path] = field(default_factory=list)
     problems: int = 0  # unresolved problems in the whole ledger after the run
     errors: int = 0  # of which errors
     book: Path | None = None
@@ -102,11 +104,13 @@ def _hash_file(path: Path) -> tuple[str, int]:
 
 
 def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress | None = None,
-            jobs: int | None = None) -> CollectReport:
+            jobs: int | None = None, hand_over: Callable[[Path], bool] | None = None) -> CollectReport:
     """Collect ``paths`` (default: forms_in/) into the workspace's ledger; see the module docstring.
 
     ``jobs``: processes for the slow readers (scans, photos, PDFs; default: the core count;
-    formgen.collect.pool). The ledger is written by this process alone, in file order."""
+    formgen.collect.pool). The ledger is written by this process alone, in file order.
+    ``hand_over``: a test for files that are not forms and are read by another stage (a scanned
+    paper ballot); they are listed in ``report.handed_over`` and not read as forms."""
     started = time.monotonic()
     report = CollectReport()
     own = [ws.out.resolve(), *(ws.ledger_path.with_name(ws.ledger_path.name + s) for s in ("", "-wal", "-shm"))]
@@ -116,6 +120,9 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
     with ws.ledger() as ledger:
         run = _Run(ledger, ws, report)
         pending = run.pending(files)
+        if hand_over is not None:
+            report.handed_over = [df.path for df in pending if hand_over(df.path)]
+            pending = [df for df in pending if df.path not in report.handed_over]
         with SlowReaders(default_jobs() if jobs is None else jobs) as slow:
             slow.submit([(df.path, df.name, df.sha256) for df in pending if df.size <= MAX_BYTES], run.forms)
             converted = _convert_batch(pending)

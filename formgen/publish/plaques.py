@@ -6,6 +6,7 @@ receives it). One .docx to print, one .xlsx to pass on.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -33,17 +34,31 @@ def list_title(data: PublishInput, award: Award) -> str:
 
 
 def fitted_widths(headers: list[str], body: list[list[str]], total_mm: float, size: float) -> list[float]:
-    """Column widths (mm) that hold each column's longest text on one line where the page allows;
-    what is missing is taken from the widest column, which then wraps."""
+    """Column widths (mm): each column's longest text on one line where the page allows. When it
+    does not, 岗位名称 and 所属单位 share what is left and wrap; 牌匾文字 (the engraving) stays whole."""
     em = size * layout.MM_PER_PT
     # two characters of slack and the cell margins: digits and quotes print wider than their nominal width
-    need = [(max(layout.text_em(v) for v in [h, *(r[c] for r in body)]) + 2) * em + 3 for c, h in enumerate(headers)]
-    if sum(need) <= total_mm:  # room to spare goes to the name column (1): the list reads evenly
-        need[1] += total_mm - sum(need)
-        return need
-    widest = max(range(len(need)), key=lambda c: need[c])
-    need[widest] = max(need[widest] - (sum(need) - total_mm), 20)
-    return need
+    want = [(max(layout.text_em(v) for v in [h, *(r[c] for r in body)]) + 2) * em + 3 for c, h in enumerate(headers)]
+    if sum(want) <= total_mm:  # room to spare goes to the name column (1): the list reads evenly
+        want[1] += total_mm - sum(want)
+        return want
+    flex = [c for c, h in enumerate(headers) if h in ("岗位名称", "所属单位")]
+    room = total_mm - sum(w for c, w in enumerate(want) if c not in flex)
+    share = sum(want[c] for c in flex)
+    for c in flex:
+        want[c] = max(room * want[c] / share, 4 * em + 3)
+    return want
+
+
+TABLE_ROOM_MM = 105  # landscape type area 138 mm, less the title (12 mm), the count and a blank line
+
+
+def table_mm(body: list[list[str]], widths: list[float], size: float) -> float:
+    """Estimated height of the list: header and rows of at least 9 mm, wrapped lines at 1.25 × size."""
+    em = size * layout.MM_PER_PT
+    line = size * 1.25 * layout.MM_PER_PT
+    rows = [max(math.ceil((layout.text_em(v) + 1) * em / (w - 3)) for v, w in zip(r, widths)) for r in body]
+    return 9 + sum(max(9.0, n * line + 2) for n in rows)
 
 
 def write_docx(data: PublishInput, award: Award, path: Path) -> Path:
@@ -57,8 +72,12 @@ def write_docx(data: PublishInput, award: Award, path: Path) -> Path:
     # the count under the title, not after the table where it could stand alone on a last page
     layout.no_grid(dk.add_par(doc, f"（共{len(body)}个）", dk.KAITI, dk.BODY_PT, align=dk.CENTER))
     layout.blank_lines(doc, 1)
-    size = dk.SIZE["小四"]
-    widths = fitted_widths(headers, body, dk.text_width_mm(doc.sections[-1]) - 2, size)
+    # 小四, or 五号 when that keeps a list of up to 16 rows (kept whole) on the title's page: a list
+    # too tall for it moves whole to page 2, leaving the title alone on page 1
+    for size in (dk.SIZE["小四"], dk.SIZE["五号"]):
+        widths = fitted_widths(headers, body, dk.text_width_mm(doc.sections[-1]) - 2, size)
+        if table_mm(body, widths, size) <= TABLE_ROOM_MM:
+            break
     layout.list_table(doc, headers, body, widths, size=size, row_mm=9, align_cols=align)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)

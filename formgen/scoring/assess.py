@@ -166,7 +166,16 @@ def _tally_input(item: RubricItem, rule, rows: list[TallyRow], groups) -> tuple[
                {lvl: n for lvl, n in tally.items() if lvl not in rule.levels}
 
     def sources(rs):
-        return sorted({f"{r.source}（{r.group}）" for r in rs})
+        # one line per file / sheet; paper ballots (one source per page) as one line per group
+        out = {f"{r.source}（{r.group}）" for r in rs if r.source_kind != "ballot"}
+        pages: dict[str, set[str]] = defaultdict(set)
+        for r in rs:
+            if r.source_kind == "ballot":
+                pages[r.group].add(r.source)
+        for g, ps in pages.items():
+            ps = sorted(ps)
+            out.add(f"纸质测评票{len(ps)}页（{g}）：{ps[0]}" + (f" 至 {ps[-1]}" if len(ps) > 1 else ""))
+        return sorted(out)
 
     if groups:
         parts = []
