@@ -40,6 +40,7 @@ from pathlib import Path
 from formgen.campaign.load import write_units
 from formgen.campaign.model import Unit
 from formgen.collect.collect import collect
+from formgen.collect.pool import default_jobs
 from formgen.issue.init import init_workspace
 from formgen.issue.render import issue_forms, safe_filename
 from formgen.publish.stage import make_pdfs, publish_campaign
@@ -225,12 +226,13 @@ def main() -> int:
     parser.add_argument("--tracemalloc", action="store_true", help="also measure Python allocations in collect")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
     args = parser.parse_args()
+    args.jobs = args.jobs or default_jobs()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-campaign-"))
     if args.keep and work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
-    print(f"bench_campaign: {args.units} units, collect --jobs {args.jobs or os.cpu_count()} "
+    print(f"bench_campaign: {args.units} units, collect --jobs {args.jobs} "
           f"({os.cpu_count()} cores), in {work}", flush=True)
     stages = Stages()
     root = work / "ws"

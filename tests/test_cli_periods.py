@@ -177,7 +177,7 @@ def test_presets_and_issue_say_what_an_assessment_is(district):
     notice went out (the units fill in no forms) and which command makes the scorers' documents."""
     out = CliRunner().invoke(cli, ["presets"]).output
     line = next(x for x in out.splitlines() if x.startswith("district-quarterly"))
-    assert line.endswith("机关作风和效能建设考核（考核10个单位，不评名额）") and "0名" not in out
+    assert line.endswith("机关作风和效能建设考核（考核10个单位，不评名额）") and "（0名）" not in out
     assert "十大效能示范岗（10名）" in out
     out = run(district, "issue").output
     assert "本活动各单位无需填报表格，已为 10 个单位生成通知" in out

@@ -8,7 +8,6 @@ import os
 import struct
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,8 @@ from formgen.errors import InputFileError
 from formgen.intake.containers import Limits, expand
 from formgen.intake.containers.names import decode_header_text, safe_name
 from formgen.intake.result import SourceFile
+from testdata import DONGSHAN_APP, TAX_PDF, returned
 
-SHARED = Path(__file__).parents[1].parent / "shared"
 MB = 1024 * 1024
 PDF = b"%PDF-1.4\n% test\n"
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -311,17 +310,55 @@ def test_mbox_with_two_messages():
     assert leaves[1].sent_at.day == 26 and leaves[0].data == PDF
 
 
-def test_corpus_email():
-    path = SHARED / "corpus" / "eml" / "东山街道-勤廉标兵推荐材料.eml"
-    if not path.exists():
-        pytest.skip("shared corpus not present")
-    leaves, errors = expand(SourceFile(name=path.name, data=path.read_bytes(), path=str(path)))
+def foxmail_message(docx: bytes, pdf: bytes) -> bytes:
+    """东山街道's mail as Foxmail 7 sends it (the layout of the shared corpus's 勤廉标兵推荐材料.eml):
+    GB2312 headers, a text + html alternative, the .docx named in RFC 2047, the .pdf in RFC 2231
+    continuations (name*0*/name*1*)."""
+    def b64lines(data: bytes) -> str:
+        return base64.encodebytes(data).decode().replace("\n", "\r\n")
+
+    pdf_name = "".join(f"%{b:02X}" for b in "附件2 评分表（东山街道）.pdf".encode())
+
+    def pdf_param(key: str) -> str:
+        return f"\r\n\t{key}*0*=UTF-8''{pdf_name[:42]};\r\n\t{key}*1*={pdf_name[42:]}"
+
+    docx_name = b64("东山街道勤廉标兵申报表.docx", "GB2312")
+    mixed, alt = "----=_NextPart_000_0001_01CFD8A1.2B3C4D50", "----=_NextPart_alt_001"
+    text = "市效能办：\n    您好！现将东山街道推荐材料发送给您，请查收。\n东山街道办事处\n".encode("gb2312")
+    return (
+        "Received: from mail.example.cn (unknown [10.1.1.21]) by mx.example.cn with SMTP; "
+        "Thu, 25 Sep 2014 10:12:45 +0800\r\n"
+        "Date: Thu, 25 Sep 2014 10:12:45 +0800\r\n"
+        f"From: {b64('东山街道办事处', 'GB2312')} <dongshan@example.cn>\r\n"
+        f'To: "{b64("市效能办", "GB2312")}" <xiaoneng@example.cn>\r\n'
+        f"Subject: {b64('东山街道勤廉标兵推荐材料', 'GB2312')}\r\n"
+        "X-Mailer: Foxmail 7, 2, 5, 140[cn]\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/mixed;\r\n\tboundary="{mixed}"\r\n\r\n'
+        "This is a multi-part message in MIME format.\r\n\r\n"
+        f'--{mixed}\r\nContent-Type: multipart/alternative;\r\n\tboundary="{alt}"\r\n\r\n'
+        f'--{alt}\r\nContent-Type: text/plain;\r\n\tcharset="GB2312"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        f"{b64lines(text)}\r\n"
+        f'--{alt}\r\nContent-Type: text/html;\r\n\tcharset="GB2312"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        f"{b64lines(b'<html><body>' + text + b'</body></html>')}\r\n--{alt}--\r\n\r\n"
+        f"--{mixed}\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document;"
+        f'\r\n\tname="{docx_name}"\r\nContent-Transfer-Encoding: base64\r\n'
+        f'Content-Disposition: attachment;\r\n\tfilename="{docx_name}"\r\n\r\n{b64lines(docx)}\r\n'
+        f"--{mixed}\r\nContent-Type: application/pdf;{pdf_param('name')}\r\nContent-Transfer-Encoding: base64\r\n"
+        f"Content-Disposition: attachment;{pdf_param('filename')}\r\n\r\n"
+        f"{b64lines(pdf)}\r\n--{mixed}--\r\n"
+    ).encode("ascii")
+
+
+def test_foxmail_email_from_a_unit():
+    docx, pdf = returned(DONGSHAN_APP), returned(TAX_PDF)
+    data = foxmail_message(docx, pdf)
+    leaves, errors = expand(SourceFile(name="东山街道-勤廉标兵推荐材料.eml", data=data, path="/in/东山街道-勤廉标兵推荐材料.eml"))
     assert errors == []
     assert [leaf.name for leaf in leaves] == ["东山街道勤廉标兵申报表.docx", "附件2 评分表（东山街道）.pdf"]
     assert {leaf.sender for leaf in leaves} == {"dongshan@example.cn"}
     assert {leaf.sent_at for leaf in leaves} == {dt.datetime(2014, 9, 25, 10, 12, 45, tzinfo=CST)}
-    assert leaves[0].data.startswith(b"PK\x03\x04") and leaves[1].data.startswith(b"%PDF")
-    assert leaves[0].subject == "东山街道勤廉标兵推荐材料" and leaves[0].path == str(path)
+    assert (leaves[0].data, leaves[1].data) == (docx, pdf)  # the html alternative is no attachment
+    assert leaves[0].subject == "东山街道勤廉标兵推荐材料" and leaves[0].path == "/in/东山街道-勤廉标兵推荐材料.eml"
 
 
 # ---------------------------------------------------------------- Outlook .msg

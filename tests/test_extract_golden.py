@@ -18,13 +18,15 @@ from click.testing import CliRunner
 
 from formgen.cli import cli
 from testdata import (DONGSHAN_APP, DONGSHAN_CAND_SCORE, DONGSHAN_DEEDS, DONGSHAN_NOM, DONGSHAN_POST_SCORE, RETURNS,
-                      SCAN, TAX_PDF, YUHAI_APP, YUHAI_CAND_SCORE, YUHAI_NOM, YUHAI_POST_SCORE, verify_golden)
+                      REVISED_APP, REVISED_SCORE, SCAN, TAX_PDF, YUHAI_APP, YUHAI_CAND_SCORE, YUHAI_NOM, YUHAI_POST_SCORE,
+                      verify_golden)
 
 HAS_OCR = importlib.util.find_spec("rapidocr") is not None and importlib.util.find_spec("cv2") is not None
 needs_ocr = [pytest.mark.ocr, pytest.mark.skipif(not HAS_OCR, reason="the [ocr] extra is not installed")]
 
 FILES = [DONGSHAN_APP, DONGSHAN_NOM, DONGSHAN_POST_SCORE, DONGSHAN_CAND_SCORE, DONGSHAN_DEEDS,
-         YUHAI_APP, YUHAI_NOM, YUHAI_POST_SCORE, YUHAI_CAND_SCORE, TAX_PDF, pytest.param(SCAN, marks=needs_ocr)]
+         YUHAI_APP, YUHAI_NOM, YUHAI_POST_SCORE, YUHAI_CAND_SCORE, TAX_PDF, REVISED_APP, REVISED_SCORE,
+         pytest.param(SCAN, marks=needs_ocr)]
 
 
 def extract_json(name: str) -> dict:
@@ -80,6 +82,7 @@ def test_retyped_application_is_read_by_its_labels():
     (DONGSHAN_CAND_SCORE, [20, 19.5, 19, 19.5, 17]),
     (YUHAI_POST_SCORE, [10, 14.5, 15, 15, 24.5, 19]),
     (YUHAI_CAND_SCORE, [20, 20, 19, 19.5, 9.5]),
+    (REVISED_SCORE, [10, 14.5, 15, 15, 24.5, 19]),  # YUHAI_POST_SCORE printed, 依法行政 cut by the page break
 ])
 def test_self_assessed_scores_as_typed(name, scores):
     assert [i["score"] for i in extract_json(name)["items"]] == scores

@@ -1,7 +1,8 @@
 """PDFs with a text layer (formgen.intake.readers.pdf_reader): the corpus against truth.json,
 PDFs made here from the forms of tests/data with LibreOffice (look-alike radicals, letter-spaced text, a
 continuation page, a document that is no form), and the files a unit may send by mistake
-(encrypted, cut short, damaged, fonts without a Unicode map)."""
+(encrypted, cut short, damaged, fonts without a Unicode map). Tables over a page break: the revised forms
+of tests/data/returns/ (a row cut by the break, below a repeated header or none) and 市地方税务局's score sheet."""
 from __future__ import annotations
 
 import copy
@@ -26,7 +27,8 @@ from formgen.intake.readers.layout import Piece
 from formgen.intake.readers.pdf_reader import read_pdf
 from formgen.intake.result import SourceFile
 from corpus_helpers import CORPUS, needs_corpus, needs_soffice, load_scorer, truth
-from testdata import RETURNS, SCAN, TAX_PDF, YUHAI_APP, form_misses, golden
+from testdata import (DONGSHAN_APP, MORE_DEEDS, RETURNS, REVISED_APP, REVISED_SCORE, SCAN, TAX_PDF, YUHAI_APP,
+                      form_misses, golden)
 
 HAS_OCR = importlib.util.find_spec("rapidocr") is not None
 
@@ -37,10 +39,6 @@ BASE_DOCX = RETURNS / YUHAI_APP
 TEXT_PDF = RETURNS / TAX_PDF  # a two-page score sheet exported by LibreOffice
 
 
-
-
-def _entry(file):
-    return next(e for e in truth({"pdf"}) if e["file"] == file)
 
 
 def _assert_matches(entry, got):
@@ -79,10 +77,6 @@ def test_corpus_pdf_matchestruth(entry):
             assert _lines(got["fields"][key]) == _lines(entry["fields"][key]), key
 
 
-def _two_page_entries():
-    return [e for e in truth({"pdf"}) if (CORPUS / e["file"]).exists() and _pages(CORPUS / e["file"]) == 2]
-
-
 def _pages(path):
     import pdfplumber
 
@@ -90,19 +84,58 @@ def _pages(path):
         return len(pdf.pages)
 
 
-@needs_corpus
-@pytest.mark.parametrize("entry", _two_page_entries(), ids=lambda e: e["file"])
-def test_form_split_over_two_pages_is_one_table(entry):
+def _read(name):
+    path = RETURNS / name
+    return read_pdf(SourceFile(name=path.name, data=path.read_bytes(), path=str(path)))
+
+
+def _column(table, col):
+    return [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == col]
+
+
+@pytest.mark.parametrize("name", [TAX_PDF, REVISED_APP, REVISED_SCORE])
+def test_form_split_over_two_pages_is_one_table(name):
     """LibreOffice breaks the table (mid-row for long texts or a vertical label): the reader
     joins both parts into the one table the matcher needs."""
     import pdfplumber
 
-    path = CORPUS / entry["file"]
-    with pdfplumber.open(path) as pdf:
-        assert pdf.pages[1].edges  # page 2 really carries part of the table
-    doc = read_pdf(SourceFile(name=path.name, data=path.read_bytes(), path=str(path)))
+    with pdfplumber.open(RETURNS / name) as pdf:
+        assert len(pdf.pages) == 2 and pdf.pages[1].edges  # page 2 really carries part of the table
+    doc = _read(name)
     assert doc.pages == 2 and doc.method == "pdf-text"
     assert len([b for b in doc.blocks if isinstance(b, Table)]) == 1
+
+
+def test_rows_either_side_of_the_page_break_stay_two_rows():
+    """市地方税务局's score sheet: 管理制度 ends page 1, the header is repeated, 工作作风 starts page 2.
+    The last 考核方式 entry on page 1 (查阅台账, centred in its narrow column) is not a wrapped line."""
+    [table] = _read(TAX_PDF).tables
+    assert _column(table, 0) == ["项目", "组织宣传", "硬件设施", "管理制度", "工作作风", "依法行政", "服务质量"]
+    assert _column(table, 5) == ["得分", "9分", "13.5分", "15分", "15分", "25分", "20分"]
+    assert [c.page for c in table.cells if c.col == 0] == [1, 1, 1, 1, 2, 2, 2]
+
+
+def test_row_split_below_a_repeated_header_is_one_row():
+    """玉海街道's revised score sheet: 依法行政's standards run over the page, below the repeated header."""
+    [table] = _read(REVISED_SCORE).tables
+    assert _column(table, 0) == ["项目", "组织宣传", "硬件设施", "管理制度", "工作作风", "依法行政", "服务质量", "合计"]
+    standards = next(c for c in table.cells if c.row == 5 and c.col == 2)
+    assert standards.page == 1 and standards.text.count("令行禁止") == 4  # the fourth copy is on page 2
+    assert _column(table, 4)[1:7] == ["10", "１４．５", "１５", "１５", "24.5", "19"]
+
+
+def test_row_split_at_page_break_keeps_the_deeds_in_one_cell():
+    """东山街道's revised application: 主要事迹 breaks mid-paragraph (…每个网 | 格明确…), no header row;
+    推荐单位意见 follows on page 2."""
+    [table] = _read(REVISED_APP).tables
+    deeds = [c for c in table.cells if "郑丽娜同志是" in c.text]
+    assert len(deeds) == 1 and deeds[0].page == 1
+    assert deeds[0].text.endswith("群众满意率连续三个季度位居全市前列。")  # the end is on page 2
+    text = deeds[0].text.split("\n", 1)[1]  # after the printed placeholder (the matcher drops it)
+    typed = golden(DONGSHAN_APP)["fields"]["deeds"]  # read from the anchored docx: what was typed
+    assert _lines(text) == _lines(typed) + _lines(MORE_DEEDS)
+    opinion = next(c for c in table.cells if "同意推荐郑丽娜同志" in c.text)
+    assert opinion.page == 2 and opinion.row == deeds[0].row + 1
 
 
 @pytest.mark.soffice
@@ -115,18 +148,6 @@ def test_retyped_form_over_two_pages_is_one_table(made):
     assert len([b for b in doc.blocks if isinstance(b, Table)]) == 1
     [r] = extract_path(path)
     assert form_misses(golden(YUHAI_APP), r.to_json()) == []
-
-
-@needs_corpus
-def test_row_split_at_page_break_keeps_the_deeds_in_one_cell():
-    path = CORPUS / "pdf" / "东山街道勤廉标兵申报表.pdf"
-    doc = read_pdf(SourceFile(name=path.name, data=path.read_bytes()))
-    [table] = [b for b in doc.blocks if isinstance(b, Table)]
-    deeds = [c for c in table.cells if "司徒静怡同志" in c.text]
-    assert len(deeds) == 1 and deeds[0].page == 1
-    assert deeds[0].text.endswith("“贴心人”的称号。")  # the end is on page 2
-    text = deeds[0].text.split("\n", 1)[1]  # after the printed placeholder (the matcher drops it)
-    assert _lines(text) == _lines(_entry("pdf/东山街道勤廉标兵申报表.pdf")["fields"]["deeds"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,6 +374,30 @@ def test_attached_page_lines_do_not_change_how_the_cell_wraps():
     attached = [line(50, 500, 100, "丁" * 45, new=True), line(50, 500, 112, "戊" * 45), line(50, 200, 124, "己" * 15)]
     text = layout.paragraphs(cell + attached, 100, 305)
     assert text == "甲" * 20 + "乙" * 20 + "丙" * 5 + "\n" + "丁" * 45 + "戊" * 45 + "己" * 15
+
+
+def _one_row(page: int, label: str, lines: list) -> layout.GeoTable:
+    """A table part of one row: a label cell (x 0–40) and a 74 pt wide cell holding ``lines``."""
+    em = 10.5
+    head = [layout.TextLine(5, 5, 5 + em * len(label), 5 + em, label, em)]
+    cells = [layout.GeoCell(0, 0, 40, 60, 0, 0, page=page, lines=head),
+             layout.GeoCell(40, 0, 114, 60, 0, 1, page=page, lines=lines)]
+    return layout.GeoTable(0, 0, 114, 60, [0, 40, 114], [0, 60], cells, page)
+
+
+def _set(text: str, x0: float, y: float) -> layout.TextLine:
+    return layout.TextLine(x0, y, x0 + 10.5 * len(text), y + 10.5, text, 10.5)
+
+
+@pytest.mark.parametrize("x0, first, rows", [
+    (56.0, "查阅台账", 2),  # entries centred in the column, 16 pt free either side: each ended by itself
+    (42.0, "工作职责分工", 1),  # running text up to the cell edge, not a sentence's end: cut by the page
+])
+def test_last_line_at_a_page_foot_continues_below_only_when_wrapped(x0, first, rows):
+    """Labels that name no built-in item, so only the lines can tell a row cut in two from the next row."""
+    above = _one_row(1, "考评甲", [_set(first, x0, 5), _set(first, x0, 20)])
+    below = _one_row(2, "考评乙", [_set(first, x0, 5)])
+    assert layout.join_tables(above, below, pdf_reader.TOL).n_rows == rows
 
 
 @pytest.mark.soffice

@@ -28,6 +28,13 @@ YUHAI_POST_SCORE = "玉海街道示范岗评分表.docx"
 YUHAI_CAND_SCORE = "玉海街道勤廉标兵自评表.docx"
 TAX_PDF = "市地方税务局示范岗评分表.pdf"  # Word → PDF with a text layer, two pages
 SCAN = "东山街道勤廉标兵评分表（扫描件）.jpg"  # image only: needs OCR
+# Revised forms printed to PDF, a table row cut by the page break (make_inputs.page_break_pdfs):
+REVISED_APP = "东山街道勤廉标兵申报表（修改稿）.pdf"  # 主要事迹 goes on over the page, no header row
+REVISED_SCORE = "玉海街道示范岗评分表（修改稿）.pdf"  # 依法行政 goes on below the repeated header
+# The paragraph of 主要事迹 that the revised application adds to the one 东山街道 typed (DONGSHAN_APP).
+MORE_DEEDS = ("\u3000\u3000她还牵头建立“网格连心”工作机制，把辖区划分为12个网格，每个网格明确一名联络员，"
+              "做到小事不出网格、大事不出街道。群众反映的问题，她坚持当天登记、三天回复、一周办结，"
+              "一年来办结率达到百分之百，群众满意率连续三个季度位居全市前列。")
 
 # When the files arrive in the shared workspaces: before the 2014-10-10 deadline (China time).
 ARRIVED = datetime(2014, 9, 20, 9, 0)

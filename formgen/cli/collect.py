@@ -30,6 +30,7 @@ def collect_cmd(ctx: click.Context, paths: tuple[Path, ...], from_mail: bool = F
 
     from formgen.ballots.run import ballot_test, print_collected_ballots
     from formgen.collect.collect import collect
+    from formgen.collect.pool import default_jobs
     from formgen.collect.status_book import form_title
 
     ws = open_workspace(ctx)
@@ -45,7 +46,8 @@ def collect_cmd(ctx: click.Context, paths: tuple[Path, ...], from_mail: bool = F
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, total=total, description=name)
 
-        report = collect(ws, given or None, progress=progress, jobs=jobs, hand_over=ballot_test(ws))
+        report = collect(ws, given or None, progress=progress, jobs=jobs or default_jobs(),
+                         hand_over=ballot_test(ws))
     c = ws.campaign
     table = Table(title="收取结果", show_header=True, header_style="bold")
     table.add_column("项目")

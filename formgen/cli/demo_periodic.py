@@ -58,7 +58,7 @@ def demo_periodic(ctx: click.Context, root: Path, preset: str, pdf: bool) -> Non
         filled = fill_scorer_books(ws, preset, sorted((ws.out / "panel").glob("*.xlsx")), ws.out / "panel" / "returned")
         click.echo(f"考核组已填好 {len(filled)} 份，放入 out/panel/returned/")
         ctx.invoke(panel_cmd, judges_opt=None, read_mode=True, files=(), period_opt=None)
-    _step("5. 读入台账和测评票（有问题的单元格逐条列出，其余照常计入）")
+    _step("5. 读入台账、计票表和问卷导出（有问题的单元格逐条列出，其余照常计入）")
     ctx.invoke(events_cmd, template=False, files=())
     if settings.ratings:
         ctx.invoke(tallies_cmd, template=False, rating=None, period_opt="", files=())

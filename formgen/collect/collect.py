@@ -30,7 +30,7 @@ from typing import Callable
 from formgen.errors import FormgenError, InputFileError
 from formgen.collect.checks import identify_units, run_checks
 from formgen.collect.disk import list_files, shown_name
-from formgen.collect.pool import SlowReaders, default_jobs
+from formgen.collect.pool import SlowReaders
 from formgen.intake.extract import Converted, convert_ahead, extract_source
 from formgen.intake.limits import MAX_BYTES, too_large
 from formgen.intake.normalize import count_chars, squash
@@ -104,11 +104,11 @@ def _hash_file(path: Path) -> tuple[str, int]:
 
 
 def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress | None = None,
-            jobs: int | None = None, hand_over: Callable[[Path], bool] | None = None) -> CollectReport:
+            jobs: int = 1, hand_over: Callable[[Path], bool] | None = None) -> CollectReport:
     """Collect ``paths`` (default: forms_in/) into the workspace's ledger; see the module docstring.
 
-    ``jobs``: processes for the slow readers (scans, photos, PDFs; default: the core count;
-    formgen.collect.pool). The ledger is written by this process alone, in file order.
+    ``jobs``: processes for the slow readers (scans, photos, PDFs; formgen.collect.pool; the CLI
+    defaults to the core count). The ledger is written by this process alone, in file order.
     ``hand_over``: a test for files that are not forms and are read by another stage (a scanned
     paper ballot); they are listed in ``report.handed_over`` and not read as forms."""
     started = time.monotonic()
@@ -123,7 +123,7 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
         if hand_over is not None:
             report.handed_over = [df.path for df in pending if hand_over(df.path)]
             pending = [df for df in pending if df.path not in report.handed_over]
-        with SlowReaders(default_jobs() if jobs is None else jobs) as slow:
+        with SlowReaders(jobs) as slow:
             slow.submit([(df.path, df.name, df.sha256) for df in pending if df.size <= MAX_BYTES], run.forms)
             converted = _convert_batch(pending)
             for i, df in enumerate(pending):
