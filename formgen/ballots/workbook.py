@@ -82,7 +82,10 @@ def _totals(ws, ledger, rating, reads, decided) -> None:
     head = ["序号", rating.subject_label]
     for g in groups:
         head += [f"{g}\n{lv}" for lv in rating.levels] + [f"{g}\n无效", f"{g}\n待判定"]
-    X.header_row(ws, 4, head, [6, 24] + [10] * (len(head) - 2))
+    widths = [6, 24]
+    for g in groups:  # a long group name (内设机构负责人和干部职工) wraps onto at most three lines
+        widths += [max(10.0, min(14.0, len(g) * 2 / 3 + 4))] * (len(rating.levels) + 2)
+    X.header_row(ws, 4, head, widths)
     ws.row_dimensions[4].height = 52
     rows = []
     for i, subject in enumerate(rating.subjects, start=1):

@@ -31,7 +31,7 @@ def collect_cmd(ctx: click.Context, paths: tuple[Path, ...], from_mail: bool = F
     from formgen.ballots.run import ballot_test, print_collected_ballots
     from formgen.collect.collect import collect
     from formgen.collect.pool import default_jobs
-    from formgen.collect.status_book import form_title
+    from formgen.collect.labels import form_title
 
     ws = open_workspace(ctx)
     if from_mail:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from formgen.campaign.model import Campaign
+from formgen.collect.labels import field_label, form_title
 from formgen.ledger.db import Ledger
 from formgen.ledger.decisions import Decision, current, history
 from formgen.ledger.forms import CORRECTION, FormRecord, add_problem
@@ -62,8 +63,6 @@ def conflicts(ledger: Ledger, forms: list[FormRecord]) -> list[tuple[Decision, F
 
 def check_correction_conflicts(ledger: Ledger, campaign: Campaign, forms: list[FormRecord]) -> None:
     """Warnings (check problems, recomputed every collect) for corrections a newer form disagrees with."""
-    from formgen.collect.status_book import field_label, form_title
-
     for d, form, value in conflicts(ledger, forms):
         label = field_label(campaign, form.form_type, d.key)
         add_problem(ledger, form.receipt_id, form.id, None, "warning",
@@ -78,8 +77,6 @@ WIDTHS = [17, 10, 20, 28, 18, 10, 22, 22, 28, 34]
 
 def history_rows(ledger: Ledger, campaign: Campaign, forms: list[FormRecord]) -> list[list[str]]:
     """One row per correction ever made or withdrawn, oldest first, with what holds now."""
-    from formgen.collect.status_book import field_label, form_title
-
     now = current(ledger, CORRECTION)
     disagree = {(d.subject, d.key): (form, value) for d, form, value in conflicts(ledger, forms)}
     rows = []

@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from formgen.campaign.model import Campaign
 from formgen.collect.checks import UNIT_METHODS
 from formgen.collect.correction_history import corrections_sheet
+from formgen.collect.labels import field_label, form_title
 from formgen.ledger.crops import crops_by_value
 from formgen.ledger.db import Ledger
 from formgen.ledger.files import all_receipts, route_label
@@ -31,29 +32,6 @@ BASIS_LABELS = {"email": "邮件发送时间", "mtime": "文件修改时间"}
 
 def _when(dt) -> str:
     return dt.strftime("%Y-%m-%d %H:%M") if dt else ""
-
-
-def field_label(campaign: Campaign, form_type: str | None, key: str | None) -> str:
-    """The printed label of a field key ("items.组织宣传" → "组织宣传 得分")."""
-    if not key:
-        return ""
-    if key.startswith("items."):
-        return f"{key[len('items.'):]} 得分"
-    if form_type:
-        try:
-            return campaign.form_spec(form_type).field(key).label
-        except KeyError:
-            pass
-    return key
-
-
-def form_title(campaign: Campaign, form_type: str | None) -> str:
-    if not form_type:
-        return ""
-    try:
-        return campaign.form_spec(form_type).title
-    except KeyError:
-        return form_type
 
 
 def _row(ws, r: int, values: list, fill=None, widths: list[float] | None = None) -> None:
@@ -137,7 +115,7 @@ def _units_sheet(sh, ledger: Ledger, ws: Workspace) -> None:
 
 
 def _problems_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
-    widths = [18, 9, 40, 24, 16, 9, 60, 12, 42]
+    widths = [18, 9, 40, 24, 16, 9, 60, 12, 60]
     header_row(sh, 1, ["单位", "文件编号", "文件", "表格", "字段", "严重程度", "说明", "处理情况", "原件截图"], widths)
     crops = crops_by_value(ledger)
     r = 2
@@ -156,7 +134,7 @@ def _problems_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
     print_setup(sh, title_rows="1:1")
 
 
-def _picture(sh, row: int, col: int, png: bytes, max_w: int = 300, max_h: int = 160) -> None:
+def _picture(sh, row: int, col: int, png: bytes, max_w: int = 420, max_h: int = 200) -> None:
     """A crop image anchored in (row, col), scaled to fit; the row grows to show it."""
     from io import BytesIO
 

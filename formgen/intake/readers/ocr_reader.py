@@ -7,6 +7,14 @@ the cell that holds its centre, so the grid — merged cells included — comes
 from the rulings, not from guessing at text positions. The result uses the
 same geometry code as the PDF reader (``layout``), in PDF points.
 
+A phone photo (told from a scan by ``page_finder.looks_like_photo``) is first
+flattened into a scan-like page — sheet found, perspective undone, light evened
+out, tint removed (``page_finder``) — and turned upright when it was taken
+sideways or upside down; a photo nobody can read (too dark, blurred, a screen,
+half the page, no form) is refused with one line saying what to do. The page
+image as read is kept (``GridDocument.page_images``) for the crops of values a
+person must check (``formgen.intake.review``).
+
 RapidOCR, onnxruntime and OpenCV are the optional extra ``formgen[ocr]``;
 they are imported only here, on first use, and a missing extra gives a clean
 "needs_ocr" error. The models ship inside the rapidocr wheel: nothing is
@@ -291,10 +299,10 @@ def ocr_page(rgb: "np.ndarray", number: int, dpi: float, photo: bool = False, ke
     off them): fainter strokes count as ink when the long strokes are looked for."""
     gray = drop_red(rgb)
     gray = deskew(gray)
-    if keep is not None:  # the page as read, at half size: crops of values to check come from it
+    if keep is not None:  # the page as read (150 dpi at 200): crops of values to check come from it
         import cv2
 
-        keep[number] = (cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 0.5 * dpi / 72)
+        keep[number] = (cv2.resize(gray, None, fx=0.75, fy=0.75, interpolation=cv2.INTER_AREA), 0.75 * dpi / 72)
     h_mask, v_mask = ruling_masks(gray, dpi, faint=photo)
     pt = 72.0 / dpi
     h, v = mask_segments(h_mask, "h", pt), mask_segments(v_mask, "v", pt)
