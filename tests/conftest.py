@@ -6,7 +6,8 @@
 * ``workspace`` — ``new_workspace("ruian-2014")``; parametrize it indirectly with a preset name:
   ``@pytest.mark.parametrize("workspace", ["ruian-2014", "kunshan-awards"], indirect=True)``.
 * ``collected_workspace`` — session-wide, read-only: ruian-2014 after ``collect`` of every file in
-  tests/data/returns/ (three units: anchored forms, retyped forms, a text PDF, a deeds document).
+  tests/data/returns/ (three units: anchored forms, retyped forms, a text PDF, a deeds document, and two
+  修改稿 PDFs arriving a day later, which supersede 东山街道's application and 玉海街道's post score sheet).
   ``collected_copy`` is a private copy of it for tests that change the ledger.
 * ``regen_golden`` — True under ``pytest --regen-golden`` or ``FORMGEN_REGEN=1``.
 """
@@ -19,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from testdata import ARRIVED, RETURNS, regen_requested
+
+REVISED_LATER = 86400  # seconds: the revised forms (修改稿) of tests/data/returns arrive a day after the rest
 
 
 def pytest_addoption(parser):
@@ -85,7 +88,8 @@ def put_returns(ws, names=None, when=ARRIVED) -> list[Path]:
     for src in (RETURNS / n for n in names):
         dest = ws.forms_in / src.name
         shutil.copyfile(src, dest)
-        os.utime(dest, (stamp, stamp))
+        at = stamp + (REVISED_LATER if "修改稿" in src.name else 0)  # a 修改稿 comes after what it revises
+        os.utime(dest, (at, at))
         out.append(dest)
     return out
 

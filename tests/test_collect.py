@@ -30,8 +30,8 @@ from formgen.ledger.files import CHINA_TZ, all_receipts
 from formgen.ledger.forms import all_deeds, all_forms, effective_forms, list_problems, set_correction
 from formgen.ledger.views import nominees, unit_status
 from formgen.workspace import Workspace
-from testdata import (DONGSHAN_APP, DONGSHAN_DEEDS, DONGSHAN_NOM, RETURNS, SCAN, YUHAI_APP, YUHAI_CAND_SCORE, YUHAI_NOM,
-                      YUHAI_POST_SCORE, returned)
+from testdata import (DONGSHAN_APP, DONGSHAN_DEEDS, DONGSHAN_NOM, RETURNS, REVISED_APP, REVISED_SCORE, SCAN, YUHAI_APP,
+                      YUHAI_CAND_SCORE, YUHAI_NOM, YUHAI_POST_SCORE, returned)
 
 
 def china(*args) -> float:
@@ -40,6 +40,7 @@ def china(*args) -> float:
 
 
 BEFORE_DEADLINE = china(2014, 9, 20, 9, 0)
+REVISED_AT = china(2014, 9, 21, 9, 0)
 AFTER_DEADLINE = china(2014, 10, 15, 9, 0)
 
 
@@ -100,11 +101,14 @@ def ws(workspace) -> Workspace:
 
 @pytest.fixture
 def full_ws(workspace) -> Workspace:
-    """Every returned file of tests/data (but the scan) in forms_in/, plus one corrupt file, all before the deadline."""
+    """Every returned file of tests/data (but the scan) in forms_in/, plus one corrupt file, all before the deadline.
+
+    11 readable files on 2014-09-20, and the two revised ones (修改稿, text PDFs) a day later: they supersede
+    东山街道's application and 玉海街道's post score sheet."""
     w = workspace
     for p in sorted(RETURNS.iterdir()):
         if p.name != SCAN:
-            put(w, p.name, p.read_bytes())
+            put(w, p.name, p.read_bytes(), mtime=REVISED_AT if "修改稿" in p.name else BEFORE_DEADLINE)
     put(w, "坏文件.docx", b"PK\x03\x04 this is not really a zip" * 10)
     return w
 
@@ -115,15 +119,15 @@ def full_ws(workspace) -> Workspace:
 def test_collect_twice_adds_nothing_and_never_touches_forms_in(full_ws):
     before = tree_digest(full_ws.forms_in)
     first = collect(full_ws)
-    assert first.scanned == 11
-    assert first.new_files == 10 and first.unreadable == 1 and first.duplicates == 0
-    assert sum(n for t, n in first.forms.items() if t) == 9 and first.deeds == 1
+    assert first.scanned == 13
+    assert first.new_files == 12 and first.unreadable == 1 and first.duplicates == 0
+    assert sum(n for t, n in first.forms.items() if t) == 11 and first.deeds == 1
     with full_ws.ledger() as led:
         counts = [led.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                   for t in ("blobs", "receipts", "forms", "field_values")]
     second = collect(full_ws)
     assert (second.new_files, second.duplicates, second.unreadable, sum(second.forms.values())) == (0, 0, 0, 0)
-    assert second.unchanged == 11
+    assert second.unchanged == 13
     with full_ws.ledger() as led:
         assert [led.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("blobs", "receipts", "forms", "field_values")] == counts
@@ -138,14 +142,18 @@ def test_a_corrupt_file_does_not_stop_the_batch(full_ws):
     with full_ws.ledger() as led:
         bad = [r for r in all_receipts(led) if r.status == "error"]
         assert len(bad) == 1 and bad[0].error == message and bad[0].error_kind == "corrupt"
-        assert len([r for r in all_receipts(led) if r.status == "ok"]) == 10
+        assert len([r for r in all_receipts(led) if r.status == "ok"]) == 12
     assert any(p.message.startswith("无法读取") for p in problems_of(full_ws))
 
 
 def test_units_identified_from_the_forms_text_and_file_names(full_ws):
     collect(full_ws)
     with full_ws.ledger() as led:
-        forms = {f.file.split("/")[-1]: f for f in effective_forms(led)}
+        forms = {f.file.split("/")[-1]: f for f in all_forms(led)}
+        counted = {f.file.split("/")[-1] for f in effective_forms(led)}
+    assert DONGSHAN_APP not in counted and REVISED_APP in counted  # the 修改稿 of the next day replaces it
+    assert YUHAI_POST_SCORE not in counted and REVISED_SCORE in counted
+    assert (forms[REVISED_APP].unit, forms[REVISED_SCORE].unit) == ("东山街道", "玉海街道")
     assert (forms[YUHAI_APP].unit, forms[YUHAI_APP].unit_method) == ("玉海街道", "text")  # 单位及职务 “玉海街道办事处…”
     assert forms[YUHAI_NOM].unit == "玉海街道"  # 推荐单位 “玉海街道办事处”
     assert forms[YUHAI_CAND_SCORE].unit == forms[YUHAI_POST_SCORE].unit == "玉海街道"

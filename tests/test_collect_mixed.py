@@ -356,14 +356,35 @@ def check_every_poi_file_answered(ws: Workspace, failures: list[tuple[str, str]]
     assert sum(1 for r in receipts if r.status == "ok") >= len(POI_DOCS) // 2  # most are plain Word files
 
 
+@pytest.fixture(scope="module")
+def poi_collected(tmp_path_factory, _preset_trees):
+    """Every POI .doc in forms_in/, collected ONCE through the CLI (one LibreOffice batch, ~10 s):
+    (workspace, forms_in digest before, the CollectReport the command got, the CliRunner result)."""
+    import formgen.collect.collect as collect_module
+    from conftest import copy_workspace
+
+    ws = poi_workspace(copy_workspace(_preset_trees("ruian-2014"), tmp_path_factory.mktemp("poi") / "ws"))
+    before = tree_digest(ws.forms_in)
+    reports = []
+    real = collect_module.collect
+
+    def recording(*args, **kwargs):  # the command's own collect(), its report kept for the batch test
+        reports.append(real(*args, **kwargs))
+        return reports[-1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(collect_module, "collect", recording)
+        res = CliRunner().invoke(cli, ["-C", str(ws.root), "collect"], env={"COLUMNS": "400"})
+    assert len(reports) == 1, res.output
+    return ws, before, reports[0], res
+
+
 @pytest.mark.soffice
 @needs_soffice
 @pytest.mark.skipif(not POI_DOCS, reason="shared/corpus/foreign/poi missing")
-def test_all_poi_doc_files_in_one_batch(workspace):
-    ws = poi_workspace(workspace)
-    before = tree_digest(ws.forms_in)
-    report = collect(ws)  # an exception escaping fails the test here
-    assert report.scanned == len(POI_DOCS)
+def test_all_poi_doc_files_in_one_batch(poi_collected):
+    ws, before, report, _ = poi_collected
+    assert report.scanned == len(POI_DOCS)  # an exception escaping fails the CLI test below and this one here
     assert report.new_files + report.duplicates + report.unreadable == len(POI_DOCS)
     assert report.forms[None] == report.new_files and len(report.forms) == 1  # none of them is a campaign form
     check_every_poi_file_answered(ws, report.failures)
@@ -376,9 +397,8 @@ def test_all_poi_doc_files_in_one_batch(workspace):
 @pytest.mark.soffice
 @needs_soffice
 @pytest.mark.skipif(not POI_DOCS, reason="shared/corpus/foreign/poi missing")
-def test_all_poi_doc_files_through_the_cli(workspace):
-    ws = poi_workspace(workspace)
-    res = CliRunner().invoke(cli, ["-C", str(ws.root), "collect"], env={"COLUMNS": "400"})
+def test_all_poi_doc_files_through_the_cli(poi_collected):
+    ws, _, _, res = poi_collected
     assert res.exception is None and res.exit_code == 0, res.output
     assert "Traceback" not in res.output
     with ws.ledger() as led:

@@ -16,8 +16,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+import formgen
 from formgen.cli import cli
 from formgen.errors import InputFileError
 from formgen.intake.extract import extract_path
@@ -27,7 +29,7 @@ from formgen.intake.readers.layout import Piece
 from formgen.intake.readers.pdf_reader import read_pdf
 from formgen.intake.result import SourceFile
 from corpus_helpers import CORPUS, needs_corpus, needs_soffice, load_scorer, truth
-from testdata import (DONGSHAN_APP, MORE_DEEDS, RETURNS, REVISED_APP, REVISED_SCORE, SCAN, TAX_PDF, YUHAI_APP,
+from testdata import (MORE_DEEDS, RETURNS, REVISED_APP, REVISED_SCORE, SCAN, TAX_PDF, YUHAI_APP,
                       form_misses, golden)
 
 HAS_OCR = importlib.util.find_spec("rapidocr") is not None
@@ -134,8 +136,8 @@ def test_row_split_at_page_break_keeps_the_deeds_in_one_cell():
     assert len(deeds) == 1 and deeds[0].page == 1
     assert deeds[0].text.endswith("群众满意率连续三个季度位居全市前列。")  # the end is on page 2
     text = deeds[0].text.split("\n", 1)[1]  # after the printed placeholder (the matcher drops it)
-    typed = golden(DONGSHAN_APP)["fields"]["deeds"]  # read from the anchored docx: what was typed
-    assert _lines(text) == _lines(typed) + _lines(MORE_DEEDS)
+    typed = yaml.safe_load((Path(formgen.__file__).parent / "sample" / "people.yaml").read_text(encoding="utf-8"))
+    assert _lines(text) == _lines("\n".join(typed["东山街道"]["candidate"]["deeds"] + [MORE_DEEDS]))
     opinion = next(c for c in table.cells if "同意推荐郑丽娜同志" in c.text)
     assert opinion.page == 2 and opinion.row == deeds[0].row + 1
 
