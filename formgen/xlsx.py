@@ -6,10 +6,13 @@ LibreOffice show literally.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.datavalidation import DataValidation
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -19,6 +22,9 @@ ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
 OK_FILL = PatternFill("solid", fgColor="E2EFDA")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+# A returned workbook larger than this is not one of ours (a scorer pasted photos, or sent the wrong file).
+MAX_BOOK_BYTES = 20 * 1024 * 1024
 
 # Characters XML 1.0 cannot hold; openpyxl raises IllegalCharacterError on them.
 _ILLEGAL = {c for c in range(32) if c not in (9, 10, 13)}
@@ -55,6 +61,58 @@ def header_row(ws, row: int, titles: list[str], widths: list[float] | None = Non
         c.alignment = CENTER
         if widths and col <= len(widths):
             ws.column_dimensions[c.column_letter].width = widths[col - 1]
+
+
+def header_cell(cell: Cell, text: str, font: Font | None = None, alignment: Alignment | None = CENTER) -> None:
+    """A column title: literal text, bold, shaded, boxed (``alignment=None`` keeps the cell's own)."""
+    set_text(cell, text)
+    cell.font, cell.fill, cell.border = font or Font(bold=True), HEADER_FILL, BORDER
+    if alignment is not None:
+        cell.alignment = alignment
+
+
+def validation(kind: str, formula1: str, formula2: str | None = None, *, operator: str | None = None,
+               error: str | None = None, title: str | None = None, prompt: str | None = None,
+               prompt_title: str | None = None) -> DataValidation:
+    """An Excel input rule that refuses a wrong entry with a Chinese message (blank stays allowed).
+
+    >>> validation("whole", "0", "99", operator="between", error="请填写 0–99 的整数。").errorStyle
+    'stop'
+    """
+    dv = DataValidation(type=kind, operator=operator, formula1=formula1, formula2=formula2, allow_blank=True,
+                        showErrorMessage=True, errorStyle="stop")
+    dv.errorTitle, dv.error = title, error
+    if prompt:
+        dv.showInputMessage, dv.promptTitle, dv.prompt = True, prompt_title, prompt
+    return dv
+
+
+@dataclass
+class BookProblem:
+    """One bad input in a returned workbook, said as one Chinese line naming file, sheet and cell."""
+
+    file: str
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f" 工作表“{self.sheet}”" if self.sheet else "") + (f" {self.cell} 单元格" if self.cell else "")
+        return f"{where}：{self.message}"
+
+
+def book_bytes(path: Path, what: str, limit: int = MAX_BOOK_BYTES) -> tuple[bytes | None, str]:
+    """The bytes of a returned workbook, or None and one Chinese line why it is not read.
+
+    ``what`` names the kind of workbook (台账, 评分表 …) for the too-large message.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return None, f"无法读取文件（{e.strerror or e}）"
+    if len(data) > limit:
+        return None, f"文件过大（{len(data) // 1024 // 1024} MB），不像{what}，未读取"
+    return data, ""
 
 
 def print_setup(ws, *, landscape: bool = True, title_rows: str | None = None, centered: bool = False) -> None:

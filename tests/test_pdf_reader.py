@@ -108,8 +108,6 @@ def test_form_split_over_two_pages_is_one_table(name):
     assert len([b for b in doc.blocks if isinstance(b, Table)]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="needs /tmp/team/H11-layout-row-split.patch in layout._row_split (H6's "
-                                       "file): a centred entry at the page foot is taken for a wrapped line")
 def test_rows_either_side_of_the_page_break_stay_two_rows():
     """市地方税务局's score sheet: 管理制度 ends page 1, the header is repeated, 工作作风 starts page 2.
     The last 考核方式 entry on page 1 (查阅台账, centred in its narrow column) is not a wrapped line."""
@@ -394,8 +392,7 @@ def _set(text: str, x0: float, y: float) -> layout.TextLine:
 
 
 @pytest.mark.parametrize("x0, first, rows", [
-    pytest.param(56.0, "查阅台账", 2,  # entries centred in the column, 16 pt free either side: each ended by itself
-                 marks=pytest.mark.xfail(strict=True, reason="needs /tmp/team/H11-layout-row-split.patch")),
+    (56.0, "查阅台账", 2),  # entries centred in the column, 16 pt free either side: each ended by itself
     (42.0, "工作职责分工", 1),  # running text up to the cell edge, not a sentence's end: cut by the page
 ])
 def test_last_line_at_a_page_foot_continues_below_only_when_wrapped(x0, first, rows):

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from formgen.campaign.model import Campaign, Unit
 from formgen.numeric import parse_number
@@ -28,7 +27,7 @@ from formgen.records import EventRow
 from formgen.scoring.assess import assessed_award, rule_index, subjects
 from formgen.scoring.periods import Period, as_date
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import BORDER, HEADER_FILL, print_setup, set_text
+from formgen.xlsx import BORDER, BookProblem, book_bytes, header_cell, print_setup, set_text, validation
 
 SHEET = "台账"
 LISTS = "_lists"
@@ -37,22 +36,12 @@ WIDTHS = [12, 18, 52, 11, 36, 22, 10]
 FIRST_ROW = 3
 ROWS = 300
 YEAR_PREFIX = "年度加减分："
-MAX_BYTES = 20 * 1024 * 1024
 # Rules a finding can feed: a count, a yes, an amount within a range, a rate, a quantity, a judge's number.
 FINDING_RULES = ("case_deduction", "case_bonus", "fixed_deduction", "range_deduction", "threshold_penalty",
                  "bonus_tiers", "judged")
 
 
-@dataclass
-class Problem:
-    file: str
-    message: str
-    sheet: str | None = None
-    cell: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file + (f" 工作表“{self.sheet}”" if self.sheet else "") + (f" {self.cell} 单元格" if self.cell else "")
-        return f"{where}：{self.message}"
+Problem = BookProblem  # the name the scoring modules and the CLI import
 
 
 @dataclass
@@ -124,18 +113,13 @@ def write_template(campaign: Campaign, units: list[Unit], path: Path) -> Path:
     ws.cell(1, 1).font = Font(name="黑体", size=14, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     for col, (title, width) in enumerate(zip(HEADERS, WIDTHS), start=1):
-        c = ws.cell(2, col)
-        set_text(c, title)
-        c.font, c.fill, c.border = Font(name="黑体", bold=True), HEADER_FILL, BORDER
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[c.column_letter].width = width
+        header_cell(ws.cell(2, col), title, Font(name="黑体", bold=True))
+        ws.column_dimensions[ws.cell(2, col).column_letter].width = width
     last = FIRST_ROW + ROWS - 1
     year = campaign.assessment.periods.year
 
     def dv(kind, f1, f2=None, title="", msg="", col="A", op=None):
-        v = DataValidation(type=kind, formula1=f1, formula2=f2, operator=op, allow_blank=True,
-                           showErrorMessage=True, errorStyle="stop")
-        v.errorTitle, v.error = title, msg
+        v = validation(kind, f1, f2, operator=op, title=title, error=msg)
         v.add(f"{col}{FIRST_ROW}:{col}{last}")
         ws.add_data_validation(v)
 
@@ -159,8 +143,7 @@ def write_template(campaign: Campaign, units: list[Unit], path: Path) -> Path:
     print_setup(ws)
     help_ = wb.create_sheet("填写说明")
     for col, (title, width) in enumerate((("细则", 56), ("数量或分值填什么", 60)), start=1):
-        set_text(help_.cell(1, col), title)
-        help_.cell(1, col).font, help_.cell(1, col).fill = Font(bold=True), HEADER_FILL
+        header_cell(help_.cell(1, col), title, alignment=None)
         help_.column_dimensions["AB"[col - 1]].width = width
     for r, (text, what, _) in enumerate(opts, start=2):
         set_text(help_.cell(r, 1), text)
@@ -185,13 +168,9 @@ def read_event_log(campaign: Campaign, units: list[Unit], path: Path) -> BookRea
     def problem(message, cell=None, sheet=SHEET):
         read.problems.append(Problem(name, message, sheet if cell else None, cell))
 
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        problem(f"无法读取文件（{e.strerror or e}）")
-        return read
-    if len(data) > MAX_BYTES:
-        problem("文件过大，不像台账，未读取")
+    data, why = book_bytes(path, "台账")
+    if data is None:
+        problem(why)
         return read
     read.sha256 = hashlib.sha256(data).hexdigest()
     try:

@@ -28,19 +28,17 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from formgen.campaign.model import Award, Campaign, Judge, RubricItem
 from formgen.filenames import safe_filename
 from formgen.numeric import parse_number
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import print_setup, set_text
+from formgen.xlsx import BookProblem, book_bytes, print_setup, set_text, validation
 
 ANCHOR_SHEET = "_formgen"
 FORMAT = "formgen-panel-1"
 NOTE_KEY = "_note"  # JudgeScore.observations key of the judge's 备注 for a nominee
-MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED = 200 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
 
 HEADER_ROW = 3  # item names; row 4: 自评 / 评分
@@ -183,21 +181,17 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
         choice = rating_choice(item)
         if choice:
             levels = list(choice[1].levels)
-            dv = DataValidation(type="list", formula1='"' + ",".join(levels) + '"', allow_blank=True,
-                                showErrorMessage=True, showInputMessage=True, errorStyle="stop")
-            dv.errorTitle, dv.error = "等次不正确", f"“{item.name}”请从下拉列表中选择：{'、'.join(levels)}。"
-            dv.promptTitle, dv.prompt = item.name[:32], f"请选择等次：{'、'.join(levels)}"
+            dv = validation("list", '"' + ",".join(levels) + '"', title="等次不正确",
+                            error=f"“{item.name}”请从下拉列表中选择：{'、'.join(levels)}。",
+                            prompt=f"请选择等次：{'、'.join(levels)}", prompt_title=item.name[:32])
             dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
             ws.add_data_validation(dv)
             continue
         low = item.floor if item.kind == "score" else 0
-        dv = DataValidation(type="decimal", operator="between", formula1=num(low), formula2=num(item.max),
-                            allow_blank=True, showErrorMessage=True, showInputMessage=True, errorStyle="stop")
         what = "扣分" if item.kind == "deduction" else "得分"
-        dv.errorTitle = f"{what}超出范围"
-        dv.error = f"“{item.name}”的{what}应为 {num(low)} 至 {num(item.max)} 之间的数字，请重新填写。"
-        dv.promptTitle = item.name[:32]
-        dv.prompt = f"请填写 {num(low)}–{num(item.max)} 之间的{what}"
+        dv = validation("decimal", num(low), num(item.max), operator="between", title=f"{what}超出范围",
+                        error=f"“{item.name}”的{what}应为 {num(low)} 至 {num(item.max)} 之间的数字，请重新填写。",
+                        prompt=f"请填写 {num(low)}–{num(item.max)} 之间的{what}", prompt_title=item.name[:32])
         dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
         ws.add_data_validation(dv)
 
@@ -292,20 +286,7 @@ def _footer_safe(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class PanelProblem:
-    file: str
-    message: str
-    sheet: str | None = None
-    cell: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.sheet:
-            where += f" 工作表“{self.sheet}”"
-        if self.cell:
-            where += f" {self.cell} 单元格"
-        return f"{where}：{self.message}"
+PanelProblem = BookProblem
 
 
 @dataclass
@@ -351,13 +332,9 @@ def _read_one(campaign: Campaign, path: Path) -> PanelRead:
     def problem(message, sheet=None, cell=None):
         read.problems.append(PanelProblem(name, message, sheet, cell))
 
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        problem(f"无法读取文件（{e.strerror or e}）")
-        return read
-    if len(data) > MAX_BYTES:
-        problem(f"文件过大（{len(data) // 1024 // 1024} MB），不像评分表，未读取")
+    data, why = book_bytes(path, "评分表")
+    if data is None:
+        problem(why)
         return read
     read.sha256 = hashlib.sha256(data).hexdigest()
     if not zipfile.is_zipfile(path):

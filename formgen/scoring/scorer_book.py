@@ -20,7 +20,6 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from formgen.campaign.model import Campaign, Unit
 from formgen.records import EventRow
@@ -28,14 +27,13 @@ from formgen.scoring.assess import assessed_award, subjects
 from formgen.scoring.event_book import Problem, _value, expects
 from formgen.scoring.periods import Period
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import BORDER, HEADER_FILL, print_setup, set_text
+from formgen.xlsx import BORDER, book_bytes, header_cell, print_setup, set_text, validation
 
 SHEET = "考核评分"
 ANCHOR = "_formgen"
 FORMAT = "formgen-scorer-1"
 FIRST_ROW = 4
 KINDS = ("case_deduction", "case_bonus", "fixed_deduction", "range_deduction", "threshold_penalty", "judged")
-MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -59,23 +57,17 @@ def columns(campaign: Campaign) -> list[tuple[object, object, str]]:
 def _validation(rule, item):
     t = rule.type
     if t in ("case_deduction", "case_bonus"):
-        dv = DataValidation(type="whole", operator="between", formula1="0", formula2="99")
-        dv.error = "请填写发现的起数（0–99 的整数）。"
+        kind, low, high, error = "whole", "0", "99", "请填写发现的起数（0–99 的整数）。"
     elif t == "fixed_deduction":
-        dv = DataValidation(type="list", formula1='"是,否"')
-        dv.error = "请从下拉列表选择“是”或“否”。"
+        kind, low, high, error = "list", '"是,否"', None, "请从下拉列表选择“是”或“否”。"
     elif t == "range_deduction":
-        dv = DataValidation(type="decimal", operator="between", formula1=num(rule.min), formula2=num(rule.max))
-        dv.error = f"请填写 {num(rule.min)}–{num(rule.max)} 之间的扣分。"
+        kind, low, high, error = "decimal", num(rule.min), num(rule.max), f"请填写 {num(rule.min)}–{num(rule.max)} 之间的扣分。"
     elif t == "threshold_penalty":
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
-        dv.error = "请填写 0–100 之间的百分比（如 75）。"
+        kind, low, high, error = "decimal", "0", "100", "请填写 0–100 之间的百分比（如 75）。"
     else:
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=num(item.max))
-        dv.error = f"请填写 0–{num(item.max)} 之间的评分。"
-    dv.allow_blank, dv.showErrorMessage, dv.errorStyle, dv.errorTitle = True, True, "stop", "填写不正确"
-    dv.showInputMessage, dv.promptTitle, dv.prompt = True, item.name[:32], expects(rule)[:250]
-    return dv
+        kind, low, high, error = "decimal", "0", num(item.max), f"请填写 0–{num(item.max)} 之间的评分。"
+    return validation(kind, low, high, operator="between" if high is not None else None, error=error,
+                      title="填写不正确", prompt=expects(rule)[:250], prompt_title=item.name[:32])
 
 
 def write_scorer_book(campaign: Campaign, units: list[Unit], scorer: str, period: Period, path: Path) -> Path:
@@ -140,9 +132,7 @@ def write_scorer_book(campaign: Campaign, units: list[Unit], scorer: str, period
 
 
 def _head(cell, text: str) -> None:
-    set_text(cell, text)
-    cell.font, cell.fill, cell.border = Font(name="黑体", size=9, bold=True), HEADER_FILL, BORDER
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header_cell(cell, text, Font(name="黑体", size=9, bold=True))
 
 
 def read_scorer_book(campaign: Campaign, units: list[Unit], path: Path) -> ScorerRead:
@@ -153,13 +143,9 @@ def read_scorer_book(campaign: Campaign, units: list[Unit], path: Path) -> Score
     def problem(message, cell=None):
         read.problems.append(Problem(name, message, SHEET if cell else None, cell))
 
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        problem(f"无法读取文件（{e.strerror or e}）")
-        return read
-    if len(data) > MAX_BYTES:
-        problem("文件过大，不像考核评分表，未读取")
+    data, why = book_bytes(path, "考核评分表")
+    if data is None:
+        problem(why)
         return read
     read.sha256 = hashlib.sha256(data).hexdigest()
     try:

@@ -38,18 +38,16 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from formgen.campaign.model import Award, Campaign, Rubric, RubricItem
 from formgen.campaign.scope import applies
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import ScoringError, as_decimal, num, rule_key
-from formgen.xlsx import BORDER, HEADER_FILL, print_setup, set_text
+from formgen.xlsx import BORDER, HEADER_FILL, BookProblem, book_bytes, print_setup, set_text, validation
 
 META = "_formgen_subscores"
 SCORER_CELL = "C2"
 HEAD_ROW, FIRST_ROW = 3, 5
-MAX_BYTES = 20 * 1024 * 1024
 BODY = Font(name="宋体", size=10)
 BOLD = Font(name="黑体", size=10, bold=True)
 TITLE = Font(name="黑体", size=14, bold=True)
@@ -68,16 +66,7 @@ class Column:
     high: float | None = None
 
 
-@dataclass
-class Problem:
-    file: str
-    message: str
-    sheet: str | None = None
-    cell: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file + (f" 工作表“{self.sheet}”" if self.sheet else "") + (f" {self.cell} 单元格" if self.cell else "")
-        return f"{where}：{self.message}"
+Problem = BookProblem
 
 
 @dataclass
@@ -246,15 +235,12 @@ def _sheet(ws, campaign: Campaign, scorer: str, label: str, cols: list[Column], 
     for n, c in enumerate(cols):
         letter = get_column_letter(4 + n)
         if c.kind in ("score", "number") and c.high is not None and c.low >= 0:
-            dv = DataValidation(type="decimal", operator="between", formula1=num(c.low), formula2=num(c.high),
-                                allow_blank=True, showErrorMessage=True, errorStyle="stop")
-            dv.error = f"“{c.item}”应为 {num(c.low)} 至 {num(c.high)} 之间的数字。"
+            dv = validation("decimal", num(c.low), num(c.high), operator="between",
+                            error=f"“{c.item}”应为 {num(c.low)} 至 {num(c.high)} 之间的数字。")
         elif c.kind in ("count", "votes"):
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                showErrorMessage=True, errorStyle="stop")
-            dv.error = "请填写不小于 0 的整数。"
+            dv = validation("whole", "0", operator="greaterThanOrEqual", error="请填写不小于 0 的整数。")
         elif c.kind == "yesno":
-            dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True, showErrorMessage=True)
+            dv = validation("list", '"是,否"')
         else:
             continue
         dv.add(f"{letter}{FIRST_ROW}:{letter}{max(end, FIRST_ROW)}")
@@ -305,11 +291,12 @@ def meta_columns(wb) -> dict[str, list[tuple]]:
 def read_book(path: Path) -> BookRead:
     out = BookRead(path=path)
     name = path.name
+    data, why = book_bytes(path, "评分报送表")
+    if data is None:
+        out.problems.append(Problem(name, why))
+        return out
+    out.sha256 = hashlib.sha256(data).hexdigest()
     try:
-        if path.stat().st_size > MAX_BYTES:
-            out.problems.append(Problem(name, "文件超过 20 MB，不像评分报送表，未读取"))
-            return out
-        out.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         wb = load_workbook(path, data_only=True)
     except Exception:
         out.problems.append(Problem(name, "无法打开，请确认是 formgen scorers 生成的评分报送表（.xlsx）且未加密"))

@@ -20,18 +20,15 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from formgen.campaign.model import Campaign, Unit
 from formgen.numeric import parse_number
 from formgen.records import TallyRow
 from formgen.scoring.assess import assessed_award, subjects
-from formgen.scoring.event_book import Problem
-from formgen.xlsx import BORDER, HEADER_FILL, print_setup, set_text
+from formgen.xlsx import BORDER, MAX_BOOK_BYTES, BookProblem as Problem, header_cell, print_setup, set_text, validation
 
 ANCHOR = "_formgen"
 GROUP_HEADERS = ("测评人类别", "身份", "您的身份", "组别", "测评人身份")
-MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -72,9 +69,7 @@ def write_tally_sheet(campaign: Campaign, units: list[Unit], path: Path, groups_
                  + "）")
         ws.cell(1, 1).font, ws.cell(1, 1).alignment = Font(name="黑体", size=14, bold=True), Alignment(horizontal="center")
         for col, h in enumerate(heads, start=1):
-            c = ws.cell(2, col)
-            set_text(c, h)
-            c.font, c.fill, c.border = Font(bold=True), HEADER_FILL, BORDER
+            header_cell(ws.cell(2, col), h, alignment=None)
             ws.column_dimensions[get_column_letter(col)].width = 20 if col <= 2 else 10
         row = 3
         for name in names:
@@ -86,9 +81,7 @@ def write_tally_sheet(campaign: Campaign, units: list[Unit], path: Path, groups_
                 for col in range(1, len(heads) + 1):
                     ws.cell(row, col).border = BORDER
                 row += 1
-        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True, errorStyle="stop")
-        dv.errorTitle, dv.error = "票数不正确", "票数应为不小于0的整数。"
+        dv = validation("whole", "0", operator="greaterThanOrEqual", title="票数不正确", error="票数应为不小于0的整数。")
         dv.add(f"C3:{get_column_letter(2 + len(levels))}{max(3, row - 1)}")
         ws.add_data_validation(dv)
         ws.freeze_panes = "C3"
@@ -109,7 +102,7 @@ def read_tallies(campaign: Campaign, units: list[Unit], path: Path, period: str 
     except OSError as e:
         read.problems.append(Problem(path.name, f"无法读取文件（{e.strerror or e}）"))
         return read
-    if size > MAX_BYTES:
+    if size > MAX_BOOK_BYTES:
         read.problems.append(Problem(path.name, "文件过大，未读取"))
         return read
     if path.suffix.lower() == ".csv":

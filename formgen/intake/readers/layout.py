@@ -530,15 +530,27 @@ def _row_split(pairs: list[tuple[GeoCell, GeoCell]]) -> bool:
     head, tail = _label_text(above0), _label_text(below0)
     if head and tail and head not in known_labels() and head + tail in known_labels():
         return True  # a label cut in two ("工作作" / "风")
+    if head and tail and head in known_labels() and tail in known_labels():
+        return False  # two whole labels (管理制度 / 工作作风): two rows
     for above, below in pairs:
         if not above.lines or not below.lines:
             continue
         last = above.lines[-1]
+        if _centred_entry(last, above):
+            continue  # "查阅台账" centred in a narrow column ends where the entry ends
         right = text_right(above.lines, above.x1 - 0.2 * last.size)
         # Running text cut mid-sentence (not a vertical label's single characters).
         if len(last.text) >= 4 and wrapped(last, below.lines[0], right) and not ends_sentence(last.text):
             return True
     return False
+
+
+def _centred_entry(line: TextLine, cell: GeoCell) -> bool:
+    """A line set centred with more than an em free on either side: a wrap would have
+    left less room than the next character needs, so the line ended by itself."""
+    em = max(line.size, 1e-6)
+    left, right = line.x0 - cell.x0, cell.x1 - line.x1
+    return min(left, right) > em and abs(left - right) < 0.5 * em
 
 
 # --------------------------------------------------------------------------
