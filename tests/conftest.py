@@ -110,3 +110,18 @@ def collected_workspace(tmp_path_factory, _preset_trees):
 def collected_copy(tmp_path, collected_workspace):
     """A private copy of ``collected_workspace`` (ledger included) that a test may change."""
     return copy_workspace(collected_workspace.root, tmp_path / "ws")
+
+
+@pytest.fixture(scope="session")
+def dongshan_doc(tmp_path_factory) -> bytes:
+    """tests/data/returns/东山街道勤廉标兵申报表.docx saved as Word 97 (.doc) by LibreOffice, once per session.
+    Callers skip without LibreOffice (mark them ``soffice``)."""
+    import subprocess
+
+    from testdata import DONGSHAN_APP
+
+    out = tmp_path_factory.mktemp("dongshan_doc")
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={(out / 'p').as_uri()}",
+                    "--convert-to", "doc:MS Word 97", "--outdir", str(out), str(RETURNS / DONGSHAN_APP)],
+                   check=True, capture_output=True, timeout=120)
+    return (out / (Path(DONGSHAN_APP).stem + ".doc")).read_bytes()

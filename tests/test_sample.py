@@ -120,6 +120,43 @@ def test_composed_deeds_are_deterministic_for_a_seed():
         assert deeds_mod.compose(unit, people[unit], seed=2015) != first
 
 
+def lcs_ratio(a: str, b: str) -> float:
+    """2·LCS / (len a + len b): an upper bound of difflib's SequenceMatcher(None, a, b).ratio(), whose matching
+    blocks are one common subsequence. Bit-parallel LCS (Crochemore et al. 2001): ~30× faster here.
+
+    >>> lcs_ratio("abcd", "acbd")
+    0.75
+    """
+    if not a or not b:
+        return 0.0 if a or b else 1.0
+    masks: dict[str, int] = {}
+    for j, ch in enumerate(b):
+        masks[ch] = masks.get(ch, 0) | (1 << j)
+    full = (1 << len(b)) - 1
+    v = full
+    for ch in a:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    return 2 * (len(b) - bin(v).count("1")) / (len(a) + len(b))
+
+
+def test_lcs_ratio_bounds_sequence_matcher():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        a, b = ("".join(rng.choice("甲乙丙丁a") for _ in range(rng.randint(0, 40))) for _ in range(2))
+        prev = [0] * (len(b) + 1)  # the textbook LCS table
+        for x in a:
+            cur = [0]
+            for j, y in enumerate(b):
+                cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+            prev = cur
+        if a or b:
+            assert lcs_ratio(a, b) == 2 * prev[-1] / (len(a) + len(b))
+            assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() <= lcs_ratio(a, b) + 1e-12
+
+
 def test_composed_deeds_read_differently_between_people():
     people = load_people()
     docs = {u: (deeds_mod.compose(u, d), d["candidate"]["name"]) for u, d in people.items()}
@@ -131,7 +168,9 @@ def test_composed_deeds_read_differently_between_people():
         for b in units[i + 1:]:
             shared = len(sents[a] & sents[b]) / len(sents[a] | sents[b])
             worst = max(worst, shared)
-            assert difflib.SequenceMatcher(None, texts[a], texts[b], autojunk=False).ratio() < 0.7, (a, b)
+            # ratio() ≤ lcs_ratio(): only a pair the bound cannot clear pays for SequenceMatcher (~0.07 s a pair)
+            assert lcs_ratio(texts[a], texts[b]) < 0.7 or \
+                difflib.SequenceMatcher(None, texts[a], texts[b], autojunk=False).ratio() < 0.7, (a, b)
     assert worst < 0.35  # at most about a third of the sentences in common, names aside
     assert len({tuple(s["heading"][2:] for s in doc["sections"]) for doc, _ in docs.values()}) >= 25
     assert len({doc["lead"][0][len(name):] for doc, name in docs.values()}) == len(docs)

@@ -17,8 +17,20 @@ from formgen.ledger import ballots as LB
 BALLOTS_IN = "ballots_in"  # where the office puts scanned / photographed ballots
 
 
+def ballot_settings(ws):
+    """The workspace campaign's ballot settings (ballots.yaml and the unit list)."""
+    return load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+
+
+def sample_ballots(ws, sheets: int | None = None, photos: int = 2) -> list:
+    """Filled sample ballots (scans and phone photos) in ballots_in/, for trying ``ballots read``."""
+    from formgen.ballots.sample import write_sample_returns  # noqa: PLC0415 - needs OpenCV
+
+    return write_sample_returns(ballot_settings(ws), ws.root / BALLOTS_IN, scan_sheets=sheets, photo_sheets=photos)
+
+
 def print_ballots(ws) -> list[Path]:
-    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    settings = ballot_settings(ws)
     return write_ballots(settings, ws.out_dir("ballots"))
 
 
@@ -28,7 +40,7 @@ def book_path(ws) -> Path:
 
 def read_ballots(ws, paths: list[Path] | None = None, ledger=None):
     """Read ``ballots_in/`` (or ``paths``) into the ledger; returns the report and the workbook."""
-    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    settings = ballot_settings(ws)
     _need_opencv()
     from formgen.ballots.tally import files_in, read_files  # noqa: PLC0415 - needs OpenCV
 
@@ -78,7 +90,7 @@ def _take_book_decisions(ledger, settings, book: Path) -> int:
 def decide_row(ws, source: str, row_no: int, level: str, by: str = "", note: str = "") -> Path:
     from formgen.ballots.tally import decide  # noqa: PLC0415
 
-    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    settings = ballot_settings(ws)
     with ws.ledger() as ledger:
         decide(ledger, settings, source, row_no, level, by, note)
         return write_book(ledger, settings, book_path(ws))
@@ -91,7 +103,7 @@ def ballot_test(ws):
     None when the campaign has no ratings or OpenCV is missing: then every file is a form.
     Cheap first: only images and scanned PDFs are rendered (formgen.ballots.files)."""
     try:
-        load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+        ballot_settings(ws)
         _need_opencv()
     except FormgenError:
         return None
@@ -163,7 +175,7 @@ def demo_ballots(ws, scan_sheets: int | None = None, photo_sheets: int = 2, seed
     from formgen.ballots.sample import write_sample_returns  # noqa: PLC0415
 
     printed = print_ballots(ws)
-    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
+    settings = ballot_settings(ws)
     if votes:
         unknown = sorted(set(votes) - {r.id for r in settings.ratings})
         if unknown:

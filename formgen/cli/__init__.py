@@ -78,10 +78,11 @@ def given_path(ctx: click.Context, path: Path) -> Path:
     return path if path.is_absolute() else workdir(ctx) / path
 
 
-def console():
+def console(soft_wrap: bool = False):
+    """Where commands print (``soft_wrap``: one line per message, never wrapped at the terminal width)."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, soft_wrap=soft_wrap)
 
 
 def esc(text) -> str:
@@ -99,9 +100,23 @@ def rel(ws, path: Path) -> str:
         return str(path)
 
 
+def echo_pdfs(ws, paths: list[Path]) -> None:
+    """PDFs of ``paths`` in one LibreOffice call, each named as made; without LibreOffice a note, not an error."""
+    from formgen.publish.run import SofficeMissing, to_pdf
+
+    if not paths:
+        return
+    click.echo(f"正在用 LibreOffice 生成 {len(paths)} 个 PDF……")
+    try:
+        for p in to_pdf(paths):
+            click.echo(f"已生成 {rel(ws, p)}")
+    except SofficeMissing as e:
+        click.echo(f"注意：{e}")
+
+
 def main() -> None:
     cli(prog_name="formgen")
 
 
 # Imported for their side effect of adding commands to ``cli`` (they import ``cli`` from here).
-from formgen.cli import ballots, check, collect, demo, intake, issue, mail, periods, publish, publish_category, scorers, scoring, workspace  # noqa: E402,F401
+from formgen.cli import ballots, check, collect, demo, intake, issue, mail, periods, publish, publish_category, review, scorers, scoring, workspace  # noqa: E402,F401

@@ -62,11 +62,7 @@ def decide_cmd(ctx: click.Context, source: str, row_no: int, level: str, by: str
 @click.pass_context
 def sample_cmd(ctx: click.Context, sheets: int | None, photos: int):
     """生成演示用的已填测评票（扫描件 PDF 和手机照片）→ ballots_in/。"""
-    from formgen.ballots.run import BALLOTS_IN
-    from formgen.ballots.sample import write_sample_returns
-    from formgen.ballots.settings import load_ballot_settings
+    from formgen.ballots.run import BALLOTS_IN, sample_ballots
 
-    ws = open_workspace(ctx)
-    settings = load_ballot_settings(ws.root, ws.campaign, [u.name for u in ws.units])
-    truths = write_sample_returns(settings, ws.root / BALLOTS_IN, scan_sheets=sheets, photo_sheets=photos)
+    truths = sample_ballots(open_workspace(ctx), sheets, photos)
     click.echo(f"已生成 {len(truths)} 页已填测评票 → {BALLOTS_IN}/")

@@ -64,6 +64,8 @@ def collect_cmd(ctx: click.Context, paths: tuple[Path, ...], from_mail: bool = F
     table.add_row("问题数（全部已收材料）", f"{report.problems}（其中错误 {report.errors}）",
                   style="red" if report.errors else None)
     out.print(table)
+    for line in report.review_lines:  # what staff decided in 收件情况.xlsx since the last run
+        out.print(f"收件情况.xlsx 核对：{esc(line)}")
     for name, message in report.failures:
         out.print(f"[red]无法读取[/red] {esc(name)}：{esc(message)}")
     for name, message in report.skipped:

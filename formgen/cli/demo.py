@@ -7,7 +7,6 @@ The two steps in brackets are simulated by ``formgen.sample``.
 """
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,14 +15,7 @@ import click
 from formgen.cli import cli, workdir
 from formgen.errors import FormgenError
 
-MARKER = ".formgen-demo"
 DEMO_JUDGES = "陈立新,王秀英,李建国,张海燕,刘志强"
-# How the sample units sent their files (formgen.sample's ReturnedFile.how), in words.
-ROUTE_WORDS = {
-    "filled": "在下发的表格上填写", "retyped": "自行重排的表格", "pdf": "导出为 PDF",
-    "zip": "压缩包", "zip_gbk": "压缩包（GBK 文件名）", "email": "邮件（.eml）",
-    "deeds_document": "详细事迹材料", "corrupt": "传输损坏的文件", "superseded": "后被修改稿替换的旧版",
-}
 
 
 # preset -> "module:function(ctx, root, preset, pdf)" running that preset's demo in ``root``.
@@ -35,17 +27,18 @@ PRESET_DEMOS = {
 }
 
 
-def _prepare(root: Path) -> None:
-    """A fresh folder; an earlier demo there is replaced, anything else is left alone."""
-    if root.exists() and any(root.iterdir()):
-        if not (root / MARKER).exists():
-            raise FormgenError(f"{root} 不是空目录，也不是以前的演示目录；为免覆盖您的文件，请换一个目录，如 formgen demo 演示")
-        shutil.rmtree(root)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / MARKER).write_text("formgen demo workspace: safe to delete\n", encoding="utf-8")
+def _demo_root(ctx: click.Context, directory: Path | None, default: str) -> Path:
+    """The demo folder (relative to ``-C``), made fresh; every step then runs in it, as with ``-C``."""
+    from formgen.sample.demo_folder import prepare_demo_folder
+
+    root = directory if directory is not None else Path(default)
+    root = (root if root.is_absolute() else workdir(ctx) / root).resolve()
+    prepare_demo_folder(root)
+    ctx.find_root().obj["workdir"] = root
+    return root
 
 
-def _step(title: str) -> None:
+def step(title: str) -> None:
     click.echo("")
     click.secho(f"━━ {title} ━━", bold=True)
 
@@ -63,10 +56,7 @@ def demo_cmd(ctx: click.Context, directory: Path | None, pdf: bool, preset: str 
         import importlib
 
         module, _, func = PRESET_DEMOS[preset].partition(":")
-        root = directory if directory is not None else Path(f"formgen-demo-{preset}")
-        root = (root if root.is_absolute() else workdir(ctx) / root).resolve()
-        _prepare(root)
-        ctx.find_root().obj["workdir"] = root
+        root = _demo_root(ctx, directory, f"formgen-demo-{preset}")
         return getattr(importlib.import_module(module), func)(ctx, root, preset, pdf)
     if preset != "ruian-2014":
         from formgen.campaign.presets import preset_dir
@@ -78,18 +68,14 @@ def demo_cmd(ctx: click.Context, directory: Path | None, pdf: bool, preset: str 
     from formgen.cli.publish import publish_cmd
     from formgen.cli.scoring import panel_cmd, score_cmd
     from formgen.cli.workspace import init
+    from formgen.sample.demo_folder import routes_in_words
     from formgen.sample.fill import write_returns
     from formgen.sample.judges import fill_panel
     from formgen.workspace import Workspace
 
-    root = directory if directory is not None else Path("formgen-demo")
-    if not root.is_absolute():
-        root = workdir(ctx) / root
-    root = root.resolve()
-    _prepare(root)
-    ctx.find_root().obj["workdir"] = root  # every step runs in the demo workspace, as with -C
+    root = _demo_root(ctx, directory, "formgen-demo")
 
-    _step("1. 新建工作目录（预设 ruian-2014）")
+    step("1. 新建工作目录（预设 ruian-2014）")
     ctx.invoke(init, directory=root, preset="ruian-2014", force=True)
     ws = Workspace.open(root)
     mail = None
@@ -99,23 +85,19 @@ def demo_cmd(ctx: click.Context, directory: Path | None, pdf: bool, preset: str 
         mail = MailDemo(ws)
         click.echo(mail.describe())
 
-    _step("2. 下发：各单位的空白表格和通知" + ("，并通过邮箱发出" if mail else ""))
+    step("2. 下发：各单位的空白表格和通知" + ("，并通过邮箱发出" if mail else ""))
     ctx.invoke(issue_cmd, units=(), send=mail is not None)
 
-    _step("3. 各单位报送（样例：填好的表格、自行重排的表格、PDF、压缩包、邮件、迟报、更正、损坏文件）")
+    step("3. 各单位报送（样例：填好的表格、自行重排的表格、PDF、压缩包、邮件、迟报、更正、损坏文件）")
     returned = write_returns(ws)
-    routes: dict[str, int] = {}
-    for r in returned:
-        routes[r.how] = routes.get(r.how, 0) + 1
-    click.echo(f"forms_in/ 收到 {len(returned)} 个文件：" + "，".join(f"{ROUTE_WORDS.get(k, k)} {v} 个"
-                                                                 for k, v in routes.items()))
+    click.echo(f"forms_in/ 收到 {len(returned)} 个文件：{routes_in_words(returned)}")
     if mail:
         moved = mail.mail_returns(returned)
         click.echo(f"其中 {len(moved)} 封邮件改为发到邮箱（不放在 forms_in/），另有一个单位用个人邮箱回复了下发邮件")
 
-    _step("4. 收件：识别、校验、记入台账")
+    step("4. 收件：识别、校验、记入台账")
     ctx.invoke(collect_cmd, paths=(), from_mail=mail is not None)
-    _step("5. 收件情况与催报")
+    step("5. 收件情况与催报")
     ctx.invoke(status_cmd, only_missing=True)
     # the clerk chases the missing forms the morning after the deadline
     deadline = ws.campaign.deadlines.submit
@@ -125,20 +107,20 @@ def demo_cmd(ctx: click.Context, directory: Path | None, pdf: bool, preset: str 
         click.echo(f"本机邮件服务器共收到 {mail.sent_count()} 封发出的邮件；formgen -C {root} mail sent 查看记录")
         mail.stop()
 
-    _step("6. 评委评分表：发出、填写（样例）、读回")
+    step("6. 评委评分表：发出、填写（样例）、读回")
     ctx.invoke(panel_cmd, judges_opt=DEMO_JUDGES, read_mode=False, files=())
     sheets = sorted((ws.out / "panel").glob("*.xlsx"))
     filled = fill_panel(ws, sheets)
     click.echo(f"{len(filled)} 位评委已填好评分表，放入 out/panel/returned/")
     ctx.invoke(panel_cmd, judges_opt=None, read_mode=True, files=())
 
-    _step("7. 计分、排名、确定入选")
+    step("7. 计分、排名、确定入选")
     ctx.invoke(score_cmd)
 
-    _step("8. 发布：公示名单、表彰通报、授牌名单、荣誉证书")
+    step("8. 发布：公示名单、表彰通报、授牌名单、荣誉证书")
     ctx.invoke(publish_cmd, pdf=pdf, date_opt=None, commend_opt=None)
 
-    _step("演示完成，全部输出如下")
+    step("演示完成，全部输出如下")
     for sub in ("issue", "collect", "remind", "panel", "score", "publish"):
         d = ws.out / sub
         if d.is_dir():

@@ -21,7 +21,7 @@ DEMO_DECISION = {"town-internal": ("便民服务中心", "党政办公室", "镇
 
 def demo_periodic(ctx: click.Context, root: Path, preset: str, pdf: bool) -> None:
     """The clerk's year of a campaign assessed by periods, on the preset's sample inputs."""
-    from formgen.cli.demo import _step
+    from formgen.cli.demo import step
     from formgen.cli.issue import issue as issue_cmd
     from formgen.cli.publish import publish_cmd
     from formgen.cli.scoring import panel_cmd, score_cmd
@@ -30,17 +30,17 @@ def demo_periodic(ctx: click.Context, root: Path, preset: str, pdf: bool) -> Non
     from formgen.sample.periodic import scorer_sample as yaml_scorer
     from formgen.workspace import Workspace
 
-    _step(f"1. 新建工作目录（预设 {preset}）")
+    step(f"1. 新建工作目录（预设 {preset}）")
     ctx.invoke(init, directory=root, preset=preset, force=True)
     ws = Workspace.open(root)
     settings = ws.campaign.assessment
-    _step("2. 下发考核通知（被考核单位无需报送材料）")
+    step("2. 下发考核通知（被考核单位无需报送材料）")
     ctx.invoke(issue_cmd, units=())
-    _step("3. 空白台账与计票表（带下拉列表和单元格限制）")
+    step("3. 空白台账与计票表（带下拉列表和单元格限制）")
     ctx.invoke(events_cmd, template=True, files=())
     if settings.ratings:
         ctx.invoke(tallies_cmd, template=True, rating=None, period_opt="", files=())
-    _step("4. 检查人员记台账，计票人员计票（样例数据，含常见错误）")
+    step("4. 检查人员记台账，计票人员计票（样例数据，含常见错误）")
     books = write_event_logs(ws, preset, ws.root / INPUTS / "台账")
     click.echo(f"inputs/台账/ 收到 {len(books)} 本台账：{'、'.join(p.name for p in books)}")
     on_paper = BALLOT_RATINGS.get(preset, ())
@@ -49,41 +49,41 @@ def demo_periodic(ctx: click.Context, root: Path, preset: str, pdf: bool) -> Non
         click.echo(f"inputs/计票/ 收到 {len(tallies)} 个文件：{'、'.join(p.name for p in tallies)}"
                    + ("（内部测评用纸质测评票，计票表中该页留空）" if on_paper else ""))
     if on_paper:
-        _step("4b. 现场不记名测评：印制测评票 → 收回后扫描（含手机拍照）→ 读票、计票")
+        step("4b. 现场不记名测评：印制测评票 → 收回后扫描（含手机拍照）→ 读票、计票")
         _demo_ballots(ws, preset, on_paper)
     if settings.scorers:
-        _step("4a. 季度考核：考核组的考核评分录入表（每条细则一列，单元格限定取值）")
+        step("4a. 季度考核：考核组的考核评分录入表（每条细则一列，单元格限定取值）")
         scorer = yaml_scorer(preset)
         ctx.invoke(panel_cmd, judges_opt=None, read_mode=False, files=(), period_opt=scorer["period"])
         filled = fill_scorer_books(ws, preset, sorted((ws.out / "panel").glob("*.xlsx")), ws.out / "panel" / "returned")
         click.echo(f"考核组已填好 {len(filled)} 份，放入 out/panel/returned/")
         ctx.invoke(panel_cmd, judges_opt=None, read_mode=True, files=(), period_opt=None)
-    _step("5. 读入台账、计票表和问卷导出（有问题的单元格逐条列出，其余照常计入）")
+    step("5. 读入台账、计票表和问卷导出（有问题的单元格逐条列出，其余照常计入）")
     ctx.invoke(events_cmd, template=False, files=())
     if settings.ratings:
         ctx.invoke(tallies_cmd, template=False, rating=None, period_opt="", files=())
     past = history(preset)
     if past:
-        _step("6. 补录以前年度的首位、末位（用于“连续两年末位”）")
+        step("6. 补录以前年度的首位、末位（用于“连续两年末位”）")
         for h in past:
             ctx.invoke(history_add, year=h["year"], first=h.get("first"), last=h.get("last"))
     unit, period = DEMO_UNIT[preset]
-    _step("7. 计分、排名（名次不并列）")
+    step("7. 计分、排名（名次不并列）")
     if period:
         ctx.invoke(score_cmd, period_opt=period)
     ctx.invoke(score_cmd, period_opt=None)
     if preset in DEMO_DECISION:
         above, below, by, reason = DEMO_DECISION[preset]
-        _step("8. 并列首位由领导小组决定，记入台账后重新计分")
+        step("8. 并列首位由领导小组决定，记入台账后重新计分")
         ctx.invoke(decide_cmd, period_text=str(settings.periods.year), above=above, below=below, by=by, reason=reason)
         ctx.invoke(score_cmd, period_opt=None)
-    _step(f"9. 逐条说明一个单位的得分：{unit}")
+    step(f"9. 逐条说明一个单位的得分：{unit}")
     ctx.invoke(explain_cmd, unit=unit, period_opt=period)
-    _step("10. 发布" + ("：季度和年度评分表" if settings.sheet else "：排位报告、首位和末位通报"))
+    step("10. 发布" + ("：季度和年度评分表" if settings.sheet else "：排位报告、首位和末位通报"))
     if period:
         ctx.invoke(publish_cmd, pdf=pdf, date_opt=None, commend_opt=None, period_opt=period)
     ctx.invoke(publish_cmd, pdf=pdf, date_opt=None, commend_opt=None, period_opt=None)
-    _step("演示完成")
+    step("演示完成")
     click.echo(f"  工作目录：{root}（台账：{ws.ledger_path.name}；结果：out/score/，文件：out/publish/）")
     click.echo(f"可继续试用，如：formgen -C {root} explain {unit}")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from formgen.cli import cli, given_path, workdir
+from formgen.cli import cli, console as make_console, esc, given_path, workdir
 from formgen.forms import BUILTIN_FORMS, FormSpec
 from formgen.intake.result import ExtractResult
 
@@ -22,16 +22,15 @@ def _write_json(obj) -> None:
 
 
 def _show(results: list[ExtractResult], forms: list[FormSpec]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     titles = {**FORM_NAMES, **{f.type: f.title for f in forms}}
     labels = {f.type: {fs.key: fs.label for fs in f.fields} for f in forms}
-    console = Console()
+    console = make_console()
     for r in results:
-        head = f"[bold]{r.source or Path(r.file).name}[/bold]："
+        head = f"[bold]{esc(r.source or Path(r.file).name)}[/bold]："  # names and values a unit typed: never markup
         if r.form_type:
-            head += f"{titles.get(r.form_type, r.form_type)}（{METHOD_NAMES.get(r.method or '', r.method)}）"
+            head += f"{esc(titles.get(r.form_type, r.form_type))}（{METHOD_NAMES.get(r.method or '', r.method)}）"
         elif r.kind == "deeds_document":
             head += "文字材料（非表格）"
         else:
@@ -47,19 +46,19 @@ def _show(results: list[ExtractResult], forms: list[FormSpec]) -> None:
                 if len(text) > 60 or "\n" in text:
                     text = text.replace("\n", " ")[:58] + f"…（共 {len(text)} 字）"
                 where = r.provenance[key].where if key in r.provenance else ""
-                table.add_row(labels.get(r.form_type, {}).get(key, key), text, where)
+                table.add_row(esc(labels.get(r.form_type, {}).get(key, key)), esc(text), esc(where))
             for item in r.items:
                 score = "（空）" if item["score"] is None else f"{item['score']:g}"
                 where = r.provenance.get(f"items.{item['name']}")
-                table.add_row(f"{item['name']}（满分 {item['max']:g}）", score, where.where if where else "")
+                table.add_row(esc(f"{item['name']}（满分 {item['max']:g}）"), score, esc(where.where if where else ""))
             console.print(table)
         if r.subject:
-            console.print(f"评分对象：{r.subject}")
+            console.print(f"评分对象：{esc(r.subject)}")
         if r.anchors.get("unit"):
-            console.print(f"下发给：{r.anchors['unit']}（表格自带的单位标记）")
+            console.print(f"下发给：{esc(r.anchors['unit'])}（表格自带的单位标记）")
         for p in r.problems:
             mark = "[red]错误[/red]" if p.severity == "error" else "[yellow]提醒[/yellow]"
-            console.print(f"  {mark} {p.message}")
+            console.print(f"  {mark} {esc(p.message)}")
         console.print()
 
 

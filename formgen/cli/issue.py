@@ -5,7 +5,7 @@ import os
 
 import click
 
-from formgen.cli import cli, open_workspace
+from formgen.cli import cli, open_workspace, rel
 
 
 @cli.command()
@@ -30,7 +30,7 @@ def issue(ctx, units: tuple[str, ...], send: bool = False):
                              progress=lambda done, _n, name: bar.update(task, completed=done, description=name))
     out = click.echo
     for path in report.templates_written:
-        out(f"已生成模板 {path.relative_to(ws.root)}")
+        out(f"已生成模板 {rel(ws, path)}")
     for w in report.warnings:
         click.secho(f"注意：{w}", fg="yellow", err=True)
     n_files = sum(len(u.files) for u in report.units)

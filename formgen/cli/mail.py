@@ -6,15 +6,12 @@ import sys
 
 import click
 
-from formgen.cli import cli, esc
-from formgen.cli import open_workspace as _ws
+from formgen.cli import cli, console, esc, open_workspace
 from formgen.errors import FormgenError
 
 
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)  # one line per message, as the user reads it
+def _out():
+    return console(soft_wrap=True)  # one line per message, as the user reads it
 
 
 def _prompt(text: str) -> str:
@@ -34,11 +31,11 @@ def mail_test(ctx: click.Context):
     from formgen.mail.fetch import mail_settings
     from formgen.mail.password import mail_password
 
-    settings = mail_settings(_ws(ctx), need=None)
+    settings = mail_settings(open_workspace(ctx), need=None)
     lines = check_mail(settings, mail_password(settings.user, _prompt))
     for line in lines:
         mark = "[green]✓[/green]" if line.ok else "[red]✗[/red]"
-        _console().print(f"{mark} {line.side}：{esc(line.text)}")
+        _out().print(f"{mark} {line.side}：{esc(line.text)}")
     if not all(line.ok for line in lines):
         sys.exit(1)
 
@@ -50,33 +47,33 @@ def fetch_and_print(ctx: click.Context) -> None:
     from formgen.mail.fetch import fetch_mail, mail_settings
     from formgen.mail.password import mail_password
 
-    ws = _ws(ctx)
+    ws = open_workspace(ctx)
     password = mail_password(mail_settings(ws).user, _prompt)  # asked before the progress bar takes the screen
-    console = _console()
+    out = _out()
     with Progress(TextColumn("收取邮件"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=console, transient=True) as bar:
+                  TextColumn("{task.description}"), console=out, transient=True) as bar:
         task = bar.add_task("", total=None)
         report = fetch_mail(ws, password=password,
                             progress=lambda done, total, name: bar.update(task, completed=done, total=total,
                                                                           description=name[:30]))
     c = report.collect
     since = f"{report.since:%Y-%m-%d}" if report.since else "最早"
-    console.print(esc(f"邮箱“{report.folder}”自 {since} 起共 {report.found} 封；本次新看 {report.looked_at} 封："
+    out.print(esc(f"邮箱“{report.folder}”自 {since} 起共 {report.found} 封；本次新看 {report.looked_at} 封："
                       f"收取 {report.taken} 封（其中回复下发/催报邮件 {report.replies} 封），台账中已有 {report.same} 封，"
                       f"不符合发件人/主题条件 {report.filtered} 封，过大未下载 {report.too_large} 封。"))
-    console.print(esc(f"附件：新收文件 {c.new_files} 个，重复 {c.duplicates} 个，无法读取 {c.unreadable} 个"
+    out.print(esc(f"附件：新收文件 {c.new_files} 个，重复 {c.duplicates} 个，无法读取 {c.unreadable} 个"
                       f"（用时 {report.seconds:.1f} 秒）。"))
     if report.marked:
-        console.print(f"已在邮箱中标记 {report.marked} 封（{esc(ws.campaign.mail.keyword if ws.campaign.mail.mark == 'keyword' else '已读')}）。")
+        out.print(f"已在邮箱中标记 {report.marked} 封（{esc(ws.campaign.mail.keyword if ws.campaign.mail.mark == 'keyword' else '已读')}）。")
     if report.moved or report.deleted:
-        console.print(esc(f"按 mail.after_fetch 设置：移走 {report.moved} 封，删除 {report.deleted} 封。"))
+        out.print(esc(f"按 mail.after_fetch 设置：移走 {report.moved} 封，删除 {report.deleted} 封。"))
     if report.text_only:
         shown = "；".join(report.text_only[:10]) + ("……" if len(report.text_only) > 10 else "")
-        console.print(esc(f"没有附件的邮件 {len(report.text_only)} 封（已存入台账，请阅读是否需要回复）：{shown}"))
+        out.print(esc(f"没有附件的邮件 {len(report.text_only)} 封（已存入台账，请阅读是否需要回复）：{shown}"))
     for note in report.notes:
-        console.print(f"[yellow]{esc(note)}[/yellow]")
+        out.print(f"[yellow]{esc(note)}[/yellow]")
     for name, message in c.failures:
-        console.print(f"[red]无法读取[/red] {esc(name)}：{esc(message)}")
+        out.print(f"[red]无法读取[/red] {esc(name)}：{esc(message)}")
 
 
 @mail_group.command("fetch")
@@ -93,10 +90,10 @@ def mail_password_cmd(ctx: click.Context):
     from formgen.mail.fetch import mail_settings
     from formgen.mail.password import save_to_keyring
 
-    settings = mail_settings(_ws(ctx))
+    settings = mail_settings(open_workspace(ctx))
     value = click.prompt(f"邮箱 {settings.user} 的密码（QQ/163 邮箱为授权码）", hide_input=True)
     save_to_keyring(settings.user, value)
-    _console().print("已保存到系统密码库。")
+    _out().print("已保存到系统密码库。")
 
 
 @mail_group.command("sent")
@@ -108,11 +105,11 @@ def mail_sent(ctx: click.Context, unit: str | None):
 
     from formgen.ledger.mail import sent_mail
 
-    ws = _ws(ctx)
+    ws = open_workspace(ctx)
     with ws.ledger() as ledger:
         rows = sent_mail(ledger, unit)
     if not rows:
-        _console().print("尚未通过邮箱发出任何邮件（formgen issue --send / formgen remind --send）。")
+        _out().print("尚未通过邮箱发出任何邮件（formgen issue --send / formgen remind --send）。")
         return
     table = Table(title="已发邮件")
     for col in ("时间", "单位", "类型", "收件人", "附件", "结果"):
@@ -121,7 +118,7 @@ def mail_sent(ctx: click.Context, unit: str | None):
         result = "已发送" if m.status == "sent" else f"[red]失败：{esc(m.error or '')}[/red]"
         table.add_row(f"{m.sent_at:%Y-%m-%d %H:%M}", esc(m.unit), KIND_LABELS.get(m.kind, m.kind), esc("、".join(m.to)),
                       str(len(m.attachments)), result)
-    _console().print(table)
+    _out().print(table)
 
 
 KIND_LABELS = {"issue": "下发通知", "remind": "催报"}
@@ -131,44 +128,42 @@ def send_and_print(ws, kind: str, items, force: bool = False) -> None:
     """Send ``items`` and print one line per unit (``issue --send`` / ``remind --send``)."""
     from formgen.mail.send import send_all
 
-    console = _console()
+    out = _out()
     report = send_all(ws, kind, items, force=force, prompt=_prompt)
     for unit, to in report.sent:
-        console.print(f"[green]已发送[/green] {esc(unit)} → {esc('、'.join(to))}")
+        out.print(f"[green]已发送[/green] {esc(unit)} → {esc('、'.join(to))}")
     for unit, why in report.skipped:
-        console.print(f"[yellow]未发送[/yellow] {esc(unit)}：{esc(why)}")
+        out.print(f"[yellow]未发送[/yellow] {esc(unit)}：{esc(why)}")
     for unit, message in report.failed:
-        console.print(f"[red]发送失败[/red] {esc(unit)}：{esc(message)}")
+        out.print(f"[red]发送失败[/red] {esc(unit)}：{esc(message)}")
     what = KIND_LABELS.get(kind, kind)
-    console.print(f"{what}邮件：已发送 {len(report.sent)} 封，跳过 {len(report.skipped)} 个单位，失败 {len(report.failed)} 个单位。"
+    out.print(f"{what}邮件：已发送 {len(report.sent)} 封，跳过 {len(report.skipped)} 个单位，失败 {len(report.failed)} 个单位。"
                   "记录见 formgen mail sent")
     if report.failed and not report.sent and not report.skipped:
         raise FormgenError(f"{what}邮件全部未能发出；请按上面的提示处理后重新运行")
 
 
-def would_send(items, kind: str) -> None:
-    """Without --send: say what --send would send."""
-    console = _console()
-    n = sum(1 for i in items if i.to)
-    console.print(f"未发送任何邮件（加 --send 将通过 campaign.yaml 的 mail 设置向 {n} 个单位发出{KIND_LABELS.get(kind, kind)}邮件）。")
+def _send_or_tell(ws, kind: str, items, send: bool, force: bool = False) -> None:
+    """Send ``items`` (--send); without it, when mail is set up, say what --send would send."""
+    from formgen.mail.send import can_send
+
+    if send:
+        send_and_print(ws, kind, items, force)
+    elif can_send(ws.campaign):
+        n = sum(1 for i in items if i.to)
+        _out().print(f"未发送任何邮件（加 --send 将通过 campaign.yaml 的 mail 设置向 {n} 个单位发出{KIND_LABELS.get(kind, kind)}邮件）。")
 
 
 def remind_send(ws, reminders, send: bool, force: bool) -> None:
     """After ``formgen remind`` wrote the .eml files: send them (--send), or say what --send would do."""
     from formgen.mail.send import reminder_messages
 
-    items = reminder_messages(reminders)
-    if send:
-        send_and_print(ws, "remind", items, force)
-    elif ws.campaign.mail is not None and ws.campaign.mail.smtp is not None:
-        would_send(items, "remind")
+    _send_or_tell(ws, "remind", reminder_messages(reminders), send, force)
 
 
 def issue_send(ws, issue_report, send: bool) -> None:
-    """After ``formgen issue``: mail each unit its notice and forms (--send)."""
-    from formgen.mail.send import issue_messages
+    """After ``formgen issue``: mail each unit its notice and forms (--send), or say what --send would do."""
+    from formgen.mail.send import can_send, issue_messages
 
-    if send:
-        send_and_print(ws, "issue", issue_messages(ws, issue_report))
-    elif ws.campaign.mail is not None and ws.campaign.mail.smtp is not None:
-        would_send(issue_messages(ws, issue_report), "issue")
+    if send or can_send(ws.campaign):  # the messages are built only when they are sent or counted
+        _send_or_tell(ws, "issue", issue_messages(ws, issue_report), send)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import click
 
-from formgen.cli import cli, given_path, open_workspace
+from formgen.cli import cli, echo_pdfs, given_path, open_workspace
 from formgen.cli import rel as _rel
 from formgen.errors import FormgenError
 
-INPUTS = "inputs"
+INPUTS = "inputs"  # formgen.scoring.assess_inputs.INPUTS (not imported here: the CLI loads lazily)
 
 
 def _ws(ctx: click.Context):
@@ -26,23 +26,10 @@ def _ws(ctx: click.Context):
     return ws
 
 
-def _files(ws, given: tuple[Path, ...], folder: str, patterns: tuple[str, ...], ctx=None) -> list[Path]:
-    if given:
-        out = []
-        for f in given:
-            f = given_path(ctx, f) if ctx is not None else f
-            if f.is_dir():
-                out += sorted(p for pat in patterns for p in f.glob(pat) if not p.name.startswith("~$"))
-            elif f.exists():
-                out.append(f)
-            else:
-                raise FormgenError(f"找不到文件 {f}")
-        return out
-    d = ws.root / INPUTS / folder
-    found = sorted(p for pat in patterns for p in d.glob(pat) if not p.name.startswith("~$")) if d.is_dir() else []
-    if not found:
-        raise FormgenError(f"{_rel(ws, d)}/ 中没有文件；请把填好的文件放入该目录，或在命令后写出文件名")
-    return found
+def _files(ctx: click.Context, ws, given: tuple[Path, ...], folder: str, patterns: tuple[str, ...]) -> list[Path]:
+    from formgen.scoring.assess_inputs import input_files
+
+    return input_files(ws, [given_path(ctx, f) for f in given], folder, patterns)
 
 
 def _problems(problems) -> None:
@@ -56,8 +43,8 @@ def _problems(problems) -> None:
 @click.pass_context
 def events_cmd(ctx: click.Context, template: bool, files: tuple[Path, ...]):
     """读入考核台账（巡查、暗访、会议纪律等，每行一个问题），默认读 inputs/台账/ 下的全部 .xlsx。"""
-    from formgen.ledger.events import replace_events, same_content
-    from formgen.scoring.event_book import Problem, read_event_log, write_template
+    from formgen.scoring.assess_inputs import read_event_logs
+    from formgen.scoring.event_book import write_template
 
     ws = _ws(ctx)
     if template:
@@ -69,40 +56,13 @@ def events_cmd(ctx: click.Context, template: bool, files: tuple[Path, ...]):
             sheet = blank_sheet(ws.campaign, ws.out_dir("inputs") / "考核评分表（空白，现场检查用）.docx")
             click.echo(f"已生成空白考核评分表 {_rel(ws, sheet)}（细则所附评分表，可打印带到现场）")
         return
-    total, problems = 0, []
-    with ws.ledger() as ledger:
-        for path in _files(ws, files, "台账", ("*.xlsx",), ctx):
-            read = read_event_log(ws.campaign, ws.units, path)
-            problems += read.problems
-            twin = read.sha256 and same_content(ledger, "event_log", path.name, read.sha256)
-            if twin:  # the same workbook under another name: its findings count once
-                problems.append(Problem(path.name, f"与已读入的 {twin} 内容完全相同，未重复计入"))
-            elif read.sha256:
-                n = replace_events(ledger, "event_log", path.name, read.rows, sha256=read.sha256)
-                total += n
-                click.echo(f"已读入 {path.name}：{n} 条记录" + (f"，{len(read.problems)} 处问题" if read.problems else ""))
-    _problems(problems)
-    click.echo(f"共记入台账 {total} 条" + (f"；有问题的 {len(problems)} 行未计分，请更正后重新读入" if problems else "")
+    read = read_event_logs(ws, _files(ctx, ws, files, "台账", ("*.xlsx",)))
+    for s in read.stored:
+        click.echo(f"已读入 {s.path.name}：{s.count} 条记录" + (f"，{s.problems} 处问题" if s.problems else ""))
+    _problems(read.problems)
+    click.echo(f"共记入台账 {read.total} 条"
+               + (f"；有问题的 {len(read.problems)} 行未计分，请更正后重新读入" if read.problems else "")
                + "。下一步：formgen score --period 期间")
-
-
-def store(ledger, kind: str, source: str, rows) -> None:
-    """A tally sheet is stored row by row (its explanation names the row); rows it no longer has are cleared."""
-    from formgen.ledger.tallies import load_tally_rows, replace_source
-
-    if kind != "tally_sheet":
-        replace_source(ledger, kind, source, rows)
-        return
-    by_row: dict[str, list] = {}
-    for r in rows:
-        by_row.setdefault(r.source, []).append(r)
-    before = {t.source for t in load_tally_rows(ledger) if t.source_kind == kind
-              and (t.source == source or t.source.startswith(source + " "))}
-    with ledger.transaction():
-        for gone in before - set(by_row):
-            replace_source(ledger, kind, gone, [])
-        for row_source, group in by_row.items():
-            replace_source(ledger, kind, row_source, group)
 
 
 @cli.command("tallies")
@@ -113,30 +73,20 @@ def store(ledger, kind: str, source: str, rows) -> None:
 @click.pass_context
 def tallies_cmd(ctx: click.Context, template: bool, rating: str | None, period_opt: str, files: tuple[Path, ...]):
     """读入测评计票表和网上问卷导出（.xlsx/.csv），默认读 inputs/计票/ 下的全部文件。"""
-    from formgen.scoring.periods import Period
-    from formgen.scoring.tally_book import read_tallies, write_tally_sheet
+    from formgen.scoring.assess_inputs import read_tally_files
+    from formgen.scoring.tally_book import write_tally_sheet
 
     ws = _ws(ctx)
     if template:
         path = write_tally_sheet(ws.campaign, ws.units, ws.out_dir("inputs") / "计票表.xlsx")
         click.echo(f"已生成空白计票表 {_rel(ws, path)}；填好后放入 {INPUTS}/计票/，再运行 formgen tallies")
         return
-    period = Period.parse(period_opt).key if period_opt else ""
-    total, problems = 0, []
-    with ws.ledger() as ledger:
-        for path in _files(ws, files, "计票", ("*.xlsx", "*.csv"), ctx):
-            read = read_tallies(ws.campaign, ws.units, path, period, rating)
-            problems += read.problems
-            for (kind, source), rows in read.sources.items():
-                store(ledger, kind, source, rows)
-                votes = sum(r.count for r in rows)
-                if not votes and kind == "tally_sheet":
-                    continue  # a sheet left blank (e.g. that rating was counted online)
-                total += votes
-                extra = f"（{read.respondents} 份答卷）" if kind == "survey" else ""
-                click.echo(f"已读入 {source}：{votes} 票{extra}")
-    _problems(problems)
-    click.echo(f"共记入 {total} 票" + (f"；{len(problems)} 处问题未计入，请更正后重新读入" if problems else ""))
+    read = read_tally_files(ws, _files(ctx, ws, files, "计票", ("*.xlsx", "*.csv")), period_opt, rating)
+    for s in read.stored:
+        extra = f"（{s.respondents} 份答卷）" if s.respondents is not None else ""
+        click.echo(f"已读入 {s.what}：{s.count} 票{extra}")
+    _problems(read.problems)
+    click.echo(f"共记入 {read.total} 票" + (f"；{len(read.problems)} 处问题未计入，请更正后重新读入" if read.problems else ""))
 
 
 def score_assessment(ws, period_text: str | None):
@@ -170,7 +120,6 @@ def score_assessment(ws, period_text: str | None):
 def publish_assessment(ws, period_text: str | None, pdf: bool) -> list[Path]:
     """``formgen publish`` for an assessment campaign: score sheets, or the report and notices."""
     from formgen.publish.assessment import publish_period
-    from formgen.publish.run import SofficeMissing, to_pdf
     from formgen.scoring.assess_run import parse_period, score_period
 
     period = parse_period(ws.campaign, period_text)
@@ -180,13 +129,8 @@ def publish_assessment(ws, period_text: str | None, pdf: bool) -> list[Path]:
         click.echo(f"已生成 {_rel(ws, p)}")
     for n in notes:
         click.echo(f"注意：{n}")
-    if pdf and paths:
-        click.echo(f"正在用 LibreOffice 生成 {len(paths)} 个 PDF……")
-        try:
-            for p in to_pdf(paths):
-                click.echo(f"已生成 {_rel(ws, p)}")
-        except SofficeMissing as e:
-            click.echo(str(e))
+    if pdf:
+        echo_pdfs(ws, paths)
     return paths
 
 
@@ -196,8 +140,7 @@ def publish_assessment(ws, period_text: str | None, pdf: bool) -> list[Path]:
 @click.pass_context
 def explain_cmd(ctx: click.Context, unit: str, period_opt: str | None):
     """逐条说明一个单位的得分：每条细则的记录、扣分和来源（评委评分的活动：各评委的评分和原因）。"""
-    import difflib
-
+    from formgen.scoring.assess_inputs import known_subject
     from formgen.scoring.assess_run import compute, load_inputs, parse_period
     from formgen.scoring.explain import explain_text
 
@@ -212,10 +155,7 @@ def explain_cmd(ctx: click.Context, unit: str, period_opt: str | None):
     with ws.ledger() as ledger:
         events, tallies, decisions, history = load_inputs(ledger, ws.campaign, period)
     result = compute(ws.campaign, ws.units, period, events, tallies, decisions, history)
-    if unit not in result.scores:
-        close = difflib.get_close_matches(unit, list(result.scores), n=1, cutoff=0.3)
-        hint = f"，是否为“{close[0]}”？" if close else f"（共{len(result.scores)}个单位，见 units.xlsx）"
-        raise FormgenError(f"单位“{unit}”不在考核对象中{hint}")
+    known_subject(result.scores, unit)
     for line in explain_text(result, unit):
         click.echo(line)
 
@@ -229,25 +169,9 @@ def explain_cmd(ctx: click.Context, unit: str, period_opt: str | None):
 @click.pass_context
 def decide_cmd(ctx: click.Context, period_text: str, above: str, below: str, by: str, reason: str):
     """决定同分的两个单位谁列前（决定首位或末位的并列），记入台账。"""
-    from formgen.ledger.events import record_decision
-    from formgen.scoring.assess import assessed_award
-    from formgen.scoring.assess_run import compute, load_inputs, parse_period
+    from formgen.scoring.assess_inputs import decide_tie
 
-    ws = _ws(ctx)
-    period = parse_period(ws.campaign, period_text)
-    names = {u.name for u in ws.units}
-    for name in (above, below):
-        if name not in names:
-            raise FormgenError(f"单位“{name}”不在单位名单中")
-    if above == below:
-        raise FormgenError("列前者与列后者不能是同一个单位")
-    with ws.ledger() as ledger:
-        events, tallies, decisions, history = load_inputs(ledger, ws.campaign, period)
-        result = compute(ws.campaign, ws.units, period, events, tallies, decisions, history)
-        a, b = result.scores[above].total, result.scores[below].total
-        if a != b:
-            raise FormgenError(f"{above}（{a}分）与{below}（{b}分）总分不同，名次由总分决定，无需决定")
-        record_decision(ledger, assessed_award(ws.campaign).id, period.key, above, below, by, reason)
+    period = decide_tie(_ws(ctx), period_text, above, below, by, reason)
     click.echo(f"已记入台账：{period.title}{above}列{below}之前（{by}决定{'，' + reason if reason else ''}）。"
                "下一步：formgen score 重新计分")
 
@@ -279,23 +203,10 @@ def history_cmd(ctx: click.Context):
 @click.pass_context
 def history_add(ctx: click.Context, year: int, first: str | None, last: str | None):
     """补录以前年度的首位、末位（如 formgen history add 2017 --last 村建所）。"""
-    from formgen.ledger.events import record_outcome
-    from formgen.scoring.assess import assessed_award
+    from formgen.scoring.assess_inputs import add_history
 
-    ws = _ws(ctx)
-    if year >= ws.campaign.assessment.periods.year:
-        raise FormgenError(f"只能补录 {ws.campaign.assessment.periods.year} 年以前的年度；本年度由 formgen score 记录")
-    if not first and not last:
-        raise FormgenError("请用 --first 或 --last 写明首位或末位单位")
-    names = {u.name for u in ws.units}
-    with ws.ledger() as ledger:
-        for place, name in (("first", first), ("last", last)):
-            if not name:
-                continue
-            if name not in names:
-                raise FormgenError(f"单位“{name}”不在单位名单中")
-            record_outcome(ledger, assessed_award(ws.campaign).id, str(year), place, name, how="entered")
-            click.echo(f"已补录：{year}年度{'首位' if place == 'first' else '末位'} {name}")
+    for place, name in add_history(_ws(ctx), year, first, last):
+        click.echo(f"已补录：{year}年度{'首位' if place == 'first' else '末位'} {name}")
 
 
 def panel_assessment(ctx: click.Context, ws, scorers_opt: str | None, read_mode: bool, files: tuple[Path, ...],
@@ -304,43 +215,26 @@ def panel_assessment(ctx: click.Context, ws, scorers_opt: str | None, read_mode:
 
     Nothing is nominated: the rows are the assessed units themselves.
     """
-    from formgen.ledger.events import replace_events
-    from formgen.scoring.assess_run import parse_period
-    from formgen.scoring.scorer_book import read_scorer_book, write_scorer_book
+    from formgen.scoring.assess_inputs import issue_scorer_books, read_scorer_books
 
     returned = ws.out_dir("panel") / "returned"
     if read_mode:
-        paths = _files(ws, files, "", ("*.xlsx",), ctx) if files else sorted(
+        paths = _files(ctx, ws, files, "", ("*.xlsx",)) if files else sorted(
             p for p in returned.glob("*.xlsx") if not p.name.startswith("~$"))
         if not paths:
             raise FormgenError(f"{_rel(ws, returned)}/ 中没有考核评分表；请把填好的 .xlsx 放入该目录，或在命令后写出文件名")
-        saved, problems = 0, []
-        with ws.ledger() as ledger:
-            for path in paths:
-                read = read_scorer_book(ws.campaign, ws.units, path)
-                problems += read.problems
-                if read.scorer:
-                    n = replace_events(ledger, "scorer", f"{read.scorer}:{read.period}", read.rows)
-                    saved += 1
-                    click.echo(f"已读入 {path.name}：{read.scorer}，{read.period}，{n} 项记录")
-        _problems(problems)
-        if not saved:
-            raise FormgenError(f"没有读入任何考核评分表（发现 {len(problems)} 个问题，见上）")
-        click.echo(f"共读入 {saved} 份考核评分表" + (f"，{len(problems)} 处问题未读入，请更正后重新读入" if problems else "")
+        read = read_scorer_books(ws, paths)
+        for s in read.stored:
+            click.echo(f"已读入 {s.path.name}：{s.what}，{s.count} 项记录")
+        _problems(read.problems)
+        if not read.stored:
+            raise FormgenError(f"没有读入任何考核评分表（发现 {len(read.problems)} 个问题，见上）")
+        click.echo(f"共读入 {len(read.stored)} 份考核评分表"
+                   + (f"，{len(read.problems)} 处问题未读入，请更正后重新读入" if read.problems else "")
                    + "。下一步：formgen score --period 期间")
         return
     if files:
         raise FormgenError("生成考核评分表时不需要指定文件；读回请加 --read")
-    if not period_text:
-        raise FormgenError("请用 --period 写明考核期间，如 --period 2024Q4")
-    period = parse_period(ws.campaign, period_text)
-    names = [p.strip() for p in (scorers_opt or "").replace("，", ",").replace("、", ",").split(",") if p.strip()]
-    names = names or list(ws.campaign.assessment.scorers)
-    if not names:
-        raise FormgenError("没有指定考核人：请用 --judges 考核组,…，或在 campaign.yaml 的 assessment.scorers 中填写")
-    returned.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        path = write_scorer_book(ws.campaign, ws.units, name, period,
-                                 ws.out_dir("panel") / f"考核评分_{name}_{period.key}.xlsx")
+    for path in issue_scorer_books(ws, scorers_opt, period_text, returned):
         click.echo(f"已生成 {_rel(ws, path)}")
     click.echo(f"填好后放入 {_rel(ws, returned)}/，再运行 formgen panel --read")

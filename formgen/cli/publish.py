@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from formgen.cli import cli, open_workspace, rel
+from formgen.cli import cli, echo_pdfs, open_workspace, rel
 
 
 @cli.command("publish")
@@ -19,8 +19,7 @@ from formgen.cli import cli, open_workspace, rel
 def publish_cmd(ctx: click.Context, pdf: bool, date_opt: str | None, commend_opt: str | None,
                 period_opt: str | None = None):
     """生成公示名单、表彰通报、授牌名单和荣誉证书（out/publish/）。"""
-    from formgen.publish.run import SofficeMissing
-    from formgen.publish.stage import make_pdfs, publish_campaign
+    from formgen.publish.stage import publish_campaign
 
     ws = open_workspace(ctx)
     if ws.campaign.assessment is not None:  # score sheets, or the ranking report and first/last notices
@@ -42,9 +41,4 @@ def publish_cmd(ctx: click.Context, pdf: bool, date_opt: str | None, commend_opt
     for line in done.notes:
         click.echo(f"注意：{line}")
     if pdf:
-        click.echo(f"正在用 LibreOffice 生成 {len(done.printable)} 个 PDF……")
-        try:
-            for p in make_pdfs(done):
-                click.echo(f"已生成 {rel(ws, p)}")
-        except SofficeMissing as e:
-            click.echo(str(e))
+        echo_pdfs(ws, done.printable)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from formgen.cli import cli, open_workspace, rel
+from formgen.cli import cli, echo_pdfs, open_workspace, rel
 
 
 @cli.command("results-notice")
@@ -13,8 +13,6 @@ from formgen.cli import cli, open_workspace, rel
 def results_notice_cmd(ctx: click.Context, pdf: bool, date_opt: str | None = None):
     """生成按类别排名的考核结果通报（out/publish/考核结果通报.docx）。"""
     from formgen.publish.category_stage import publish_results_notice
-    from formgen.publish.run import SofficeMissing
-    from formgen.publish.stage import make_pdfs
 
     ws = open_workspace(ctx)
     done = publish_results_notice(ws, date_opt)
@@ -23,8 +21,4 @@ def results_notice_cmd(ctx: click.Context, pdf: bool, date_opt: str | None = Non
     for line in done.notes:
         click.echo(f"注意：{line}")
     if pdf:
-        try:
-            for p in make_pdfs(done):
-                click.echo(f"已生成 {rel(ws, p)}")
-        except SofficeMissing as e:
-            click.echo(f"注意：{e}")
+        echo_pdfs(ws, done.printable)

@@ -28,22 +28,12 @@ def init(ctx, directory: Path | None, preset: str, force: bool):
     click.echo("下一步：formgen issue 生成各单位的空白表格和通知。")
 
 
-def _award_size(award, preset: str) -> str:
-    """“N名” for a selection; for an assessment of units (no quota): how many units it assesses."""
-    if award.subjects != "units":
-        return f"{award.quota.total}名"
-    from formgen.campaign.presets import preset_units  # noqa: PLC0415
-
-    n = sum(1 for u in preset_units(preset) if not award.categories or u.category in award.categories)
-    return f"考核{n}个单位，" + (f"评{award.quota.total}名" if award.quota.total else "不评名额")
-
-
 @cli.command()
 def presets():
     """列出内置的活动预设。"""
-    from formgen.campaign.presets import preset_campaign, preset_names
+    from formgen.campaign.presets import award_size, preset_campaign, preset_names
 
     for name in preset_names():
         c = preset_campaign(name)
-        awards = "、".join(f"{a.name}（{_award_size(a, name)}）" for a in c.awards)
+        awards = "、".join(f"{a.name}（{award_size(a, name)}）" for a in c.awards)
         click.echo(f"{name}\t{c.name}\t{c.issuer.doc_number}\t{awards}")

@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from formgen.errors import FormgenError, InputFileError
+from formgen.errors import InputFileError
 from formgen.collect.checks import identify_units, run_checks
 from formgen.collect.disk import list_files, shown_name
 from formgen.collect.pool import SlowReaders
@@ -65,6 +65,8 @@ class CollectReport:
     errors: int = 0  # of which errors
     book: Path | None = None
     seconds: float = 0.0
+    # staff decisions read from 收件情况.xlsx before anything else (formgen.collect.review_book)
+    review_lines: list[str] = field(default_factory=list)
 
     @property
     def new_total(self) -> int:
@@ -118,6 +120,9 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
     files, report.ignored, report.skipped = listing.files, listing.ignored, listing.skipped
     report.scanned = len(files)
     with ws.ledger() as ledger:
+        from formgen.collect.review_book import take_review
+
+        report.review_lines = take_review(ledger, ws, ws.out_dir("collect") / BOOK_NAME).lines()
         run = _Run(ledger, ws, report)
         pending = run.pending(files)
         if hand_over is not None:
@@ -136,12 +141,7 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
                 df.data = None
         if progress:
             progress(len(pending), len(pending), "")
-        identify_units(ledger, ws)
-        run_checks(ledger, ws)
-        problems = [p for p in list_problems(ledger) if not p.resolved]
-        report.problems = len(problems)
-        report.errors = sum(1 for p in problems if p.severity == "error")
-        report.book = write_status_book(ledger, ws, ws.out_dir("collect") / BOOK_NAME)
+        finish_collect(ledger, ws, report)
     report.seconds = time.monotonic() - started
     return report
 

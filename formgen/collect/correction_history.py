@@ -79,11 +79,17 @@ def history_rows(ledger: Ledger, campaign: Campaign, forms: list[FormRecord]) ->
     """One row per correction ever made or withdrawn, oldest first, with what holds now."""
     now = current(ledger, CORRECTION)
     disagree = {(d.subject, d.key): (form, value) for d, form, value in conflicts(ledger, forms)}
+    from formgen.ledger.confirmations import CONFIRM, live_confirmations
+
+    confirmed = live_confirmations(ledger)  # "无误" decided in 收件情况.xlsx (formgen.collect.review_book)
     rows = []
-    for d in history(ledger, CORRECTION):
+    for d in sorted(history(ledger, CORRECTION) + history(ledger, CONFIRM), key=lambda d: d.id):
         unit, _, form_type = d.subject.partition("|")
         live = now.get((d.subject, d.key))
-        if live is None or live.id != d.id:
+        if d.scope == CONFIRM:
+            held = confirmed.get((d.subject, d.key))
+            state = "有效" if held is not None and held.id == d.id else "已被后来的决定取代"
+        elif live is None or live.id != d.id:
             state = "已撤销" if d.withdrawn else "已被后来的更正取代"
         elif (d.subject, d.key) in disagree:
             form, value = disagree[(d.subject, d.key)]

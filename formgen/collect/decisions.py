@@ -13,17 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from formgen.collect.checks import identify_units, run_checks
+from formgen.collect.review_book import take_review
 from formgen.collect.status_book import BOOK_NAME, write_status_book
+from formgen.collect.values import EMPTY, parse_value  # noqa: F401 - EMPTY: what a clerk types to clear a value
 from formgen.errors import FormgenError
 from formgen.forms import FormSpec
-from formgen.intake.matcher import resolve_form, resolve_key, typed_value
-from formgen.intake.normalize import parse_score
+from formgen.intake.matcher import resolve_form, resolve_key
 from formgen.ledger.files import Receipt, assign_unit, get_receipt
 from formgen.ledger.forms import all_forms, delete_correction, list_corrections, set_correction
 from formgen.workspace import Workspace
 
-EMPTY = ("", "空", "null")  # what a clerk types to clear a value
-_KIND_WORDS = {"integer": "整数", "birth": "出生年月（如 1982-07）", "gender": "“男”或“女”"}
 
 
 @dataclass
@@ -72,6 +71,7 @@ def correct(ws: Workspace, unit: str, form: str, field: str, value: str | None, 
         raise FormgenError(f"{spec.title}中没有“{field}”这一项；可用：{'、'.join(keys)}")
     done = Correction(unit, spec, key, field, deleted=delete)
     with ws.ledger() as ledger:
+        take_review(ledger, ws, ws.out_dir("collect") / BOOK_NAME)  # staff entries in the book come first
         known = {u.name for u in ws.units} | {f.unit for f in all_forms(ledger) if f.unit}
         if unit not in known:
             raise FormgenError(f"单位“{unit}”不在单位名单中，也没有收到过它的表格；请核对单位名称")
@@ -85,33 +85,6 @@ def correct(ws: Workspace, unit: str, form: str, field: str, value: str | None, 
     return done
 
 
-def parse_value(spec: FormSpec, key: str, text: str) -> Any:
-    """A corrected value as a returned form would give it (``空`` → None); a clear error when it
-    is not of the field's kind, e.g. ``1982年7月`` → ``1982-07`` for a birth field."""
-    text = text.strip()
-    if text in EMPTY:
-        return None
-    if key.startswith("items."):
-        item = next(i for i in spec.items if f"items.{i.name}" == key)
-        try:
-            score = parse_score(text)
-        except ValueError:
-            score = None
-        if score is None or not 0 <= score <= item.max:
-            raise FormgenError(f"“{text}”不是有效的得分；{item.name} 应为 0 到 {item.max:g} 之间的数字")
-        return score
-    f = spec.field(key)
-    if f.kind not in _KIND_WORDS:
-        return text.replace("\\n", "\n")  # a multi-line value typed on the command line
-    try:
-        value = typed_value(f, text)
-    except ValueError:
-        value = None
-    if value is None:
-        raise FormgenError(f"“{text}”不是有效的{f.label}；应为{_KIND_WORDS[f.kind]}")
-    return value
-
-
 def assign(ws: Workspace, file_no: int, unit: str | None, exclude: bool = False, note: str | None = None) -> Receipt:
     """Staff say which unit sent file ``file_no`` (numbers as in 收件情况.xlsx), or that it does not count."""
     if bool(unit) == exclude:
@@ -119,6 +92,7 @@ def assign(ws: Workspace, file_no: int, unit: str | None, exclude: bool = False,
     if unit and ws.unit(unit) is None:
         raise FormgenError(f"单位“{unit}”不在单位名单中；请核对名称（见 units.xlsx）")
     with ws.ledger() as ledger:
+        take_review(ledger, ws, ws.out_dir("collect") / BOOK_NAME)  # staff entries in the book come first
         receipt = get_receipt(ledger, file_no)
         if receipt is None:
             raise FormgenError(f"没有编号为 {file_no} 的文件；编号见 out/collect/收件情况.xlsx 的“收到的文件”")

@@ -8,7 +8,6 @@ shows the Chinese correctly.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.errors import HeaderParseError
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from formgen.campaign.model import Campaign
 from formgen.errors import FormgenError
+from formgen.filenames import MAX_NAME_BYTES, fit_name, safe_filename
 from formgen.ledger.files import CHINA_TZ, now
 from formgen.ledger.views import DEEDS, Expected, UnitStatus, unit_status
 from formgen.workspace import Workspace
@@ -126,17 +126,6 @@ def reminder_message(campaign: Campaign, st: UnitStatus, emails: list[str], when
     return msg, bad
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-
-
-def _file_name(index: int, unit: str, max_bytes: int = 240) -> str:
-    """``NN_单位.eml``, the unit's name cut (…) to fit a file name's 255 bytes."""
-    part = _UNSAFE.sub('_', unit)
-    while len(f"{index:02d}_{part}.eml".encode("utf-8")) > max_bytes and len(part) > 1:
-        part = part[:-2] + "…"
-    return f"{index:02d}_{part}.eml"
-
-
 def write_reminders(ws: Workspace, out_dir: Path | None = None, when: datetime | None = None) -> list[Reminder]:
     """One .eml per listed unit that still owes something, in ``out_dir`` (default out/remind/)."""
     campaign = ws.campaign
@@ -155,7 +144,7 @@ def write_reminders(ws: Workspace, out_dir: Path | None = None, when: datetime |
     for i, st in enumerate((r for r in rows if r.listed and r.owed), start=1):
         emails = units[st.unit].emails()
         msg, bad = reminder_message(campaign, st, emails, when)
-        path = out_dir / _file_name(i, st.unit)
+        path = out_dir / fit_name(f"{i:02d}_", safe_filename(st.unit, MAX_NAME_BYTES), ".eml")
         try:
             path.write_bytes(bytes(msg))
         except OSError as e:  # one unwritable reminder must not cost the others

@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from formgen.campaign.model import Campaign
 from formgen.collect.checks import UNIT_METHODS
 from formgen.collect.correction_history import corrections_sheet
+from formgen.collect.review_book import HEADERS as REVIEW_HEADERS, WIDTHS as REVIEW_WIDTHS, ReviewColumns, take_review
 from formgen.collect.labels import field_label, form_title
 from formgen.ledger.crops import crops_by_value
 from formgen.ledger.db import Ledger
@@ -58,10 +59,18 @@ def _width(text: str) -> int:
 
 
 def write_status_book(ledger: Ledger, ws: Workspace, path: Path) -> Path:
+    """Rewrite 收件情况.xlsx — after recording what staff wrote in its review columns, so that
+    no staff entry is overwritten unread (formgen.collect.review_book)."""
+    review = take_review(ledger, ws, path)
+    if review.recorded:  # staff changed values since the checks ran: check again
+        from formgen.collect.checks import identify_units, run_checks
+
+        identify_units(ledger, ws)
+        run_checks(ledger, ws)
     campaign = ws.campaign
     wb = Workbook()
     _units_sheet(wb.active, ledger, ws)
-    _problems_sheet(wb.create_sheet("问题清单"), ledger, campaign)
+    _problems_sheet(wb.create_sheet("问题清单"), ledger, campaign, review.pending)
     _files_sheet(wb.create_sheet("收到的文件"), ledger, campaign)
     corrections_sheet(wb.create_sheet("人工更正"), ledger, campaign, all_forms(ledger))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,22 +123,28 @@ def _units_sheet(sh, ledger: Ledger, ws: Workspace) -> None:
     print_setup(sh, title_rows="1:1")
 
 
-def _problems_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
-    widths = [18, 9, 40, 24, 16, 9, 60, 12, 60]
-    header_row(sh, 1, ["单位", "文件编号", "文件", "表格", "字段", "严重程度", "说明", "处理情况", "原件截图"], widths)
+def _problems_sheet(sh, ledger: Ledger, campaign: Campaign, pending: dict | None = None) -> None:
+    widths = [18, 9, 40, 24, 16, 9, 60, 12, 60, *REVIEW_WIDTHS]
+    header_row(sh, 1, ["单位", "文件编号", "文件", "表格", "字段", "严重程度", "说明", "处理情况", "原件截图",
+                       *REVIEW_HEADERS], widths)
+    review = ReviewColumns(ledger, sh, 10, pending)  # staff confirm or correct flagged values here
     crops = crops_by_value(ledger)
     r = 2
     for p in list_problems(ledger):
         fill = None if p.resolved else (ERROR_FILL if p.severity == "error" else None)
         _row(sh, r, [p.unit or "未识别单位", p.receipt_id, p.file, form_title(campaign, p.form_type),
                      field_label(campaign, p.form_type, p.field), SEVERITY_LABELS.get(p.severity, p.severity),
-                     p.message, "已人工更正" if p.resolved else ""], fill, widths[:8])
+                     p.message, "已确认无误" if p.confirmed else "已人工更正" if p.resolved else ""], fill, widths[:8])
+        decided = review.write(r, p)
+        if decided and decided.startswith("未记录"):
+            set_text(sh.cell(row=r, column=8), decided)
         png = crops.get((p.form_id, p.field)) if p.form_id is not None and p.field else None
-        if png:  # the cell the OCR value was read from: staff check it here, then formgen correct
+        if png:  # the cell the OCR value was read from: staff confirm or correct it in this row
             _picture(sh, r, 9, png)
         r += 1
     sh.freeze_panes = "A2"
     sh.auto_filter.ref = sh.dimensions
+    review.finish(r + 1)
     sh.row_dimensions[1].height = 30
     print_setup(sh, title_rows="1:1")
 

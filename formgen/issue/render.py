@@ -25,7 +25,7 @@ from formgen.anchors import (PROP_CAMPAIGN, PROP_FORM_TYPE, PROP_TEMPLATE_VERSIO
 from formgen.campaign.model import Campaign
 from formgen.campaign.scope import forms_for
 from formgen.errors import ConfigError, FormgenError
-from formgen.filenames import safe_filename
+from formgen.filenames import fit_name, safe_filename
 from formgen.forms import FormSpec
 from formgen.issue.templates import NOTICE_TEMPLATE, notice_context, template_name, write_templates
 from formgen.workspace import Workspace
@@ -139,23 +139,6 @@ def _check_template(spec: FormSpec, path: Path, rendered: bytes, campaign: Campa
     return out
 
 
-MAX_NAME_BYTES = 240  # a file name on ext4/NTFS/zip tools: 255 bytes (UTF-8: a Chinese character is 3)
-
-
-def fit_name(stem: str, unit_part: str, suffix: str, max_bytes: int = MAX_NAME_BYTES) -> str:
-    """``{stem}（{unit_part}）{suffix}`` with ``unit_part`` shortened (…) until it fits ``max_bytes``.
-
-    >>> len(fit_name("附件1_评分表", "东" * 300, ".docx").encode("utf-8")) <= 240
-    True
-    """
-    part = unit_part
-    name = f"{stem}（{part}）{suffix}"
-    while len(name.encode("utf-8")) > max_bytes and len(part) > 1:
-        part = part[:-2] + "…"
-        name = f"{stem}（{part}）{suffix}"
-    return name
-
-
 def _write(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
@@ -220,7 +203,7 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
                 if form_type not in owed:  # the unit's category is outside every award using it
                     continue
                 data = blank.for_unit(name)
-                path = folder / fit_name(stem, safe, ".docx")
+                path = folder / fit_name(f"{stem}（", safe, "）.docx")
                 _write(path, data)
                 z.writestr(path.name, data)
                 files.append(path)

@@ -152,7 +152,8 @@ class ProblemRow:
     severity: str
     message: str
     origin: str
-    resolved: bool  # a staff correction covers the field
+    resolved: bool  # a staff correction covers the field, or staff confirmed the value (confirmed)
+    confirmed: bool = False  # staff confirmed the value read ("无误"; formgen.ledger.confirmations)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,7 +434,10 @@ def refresh_superseding(ledger: Ledger, multi_per_unit: set[str]) -> None:
 
 def list_problems(ledger: Ledger, include_superseded: bool = False) -> list[ProblemRow]:
     """Every problem of the forms and files that count, errors first within each file."""
+    from formgen.ledger.confirmations import is_confirmed, live_confirmations
+
     corrections = _corrections_map(ledger)
+    confirmations = live_confirmations(ledger)
     rows = ledger.execute(
         """SELECT p.*, f.unit AS f_unit, f.form_type, f.superseded_by, f.counted,
                   r.unit AS r_unit, r.path, r.name, r.via
@@ -449,8 +453,9 @@ def list_problems(ledger: Ledger, include_superseded: bool = False) -> list[Prob
             continue
         unit = r["f_unit"] if r["form_id"] is not None else r["r_unit"]
         fixes = corrections.get((unit, r["form_type"]), {}) if unit and r["form_type"] else {}
+        confirmed = is_confirmed(confirmations, unit, r["form_type"], r["field"], r["form_id"])
         out.append(ProblemRow(
             id=r["id"], receipt_id=r["receipt_id"], form_id=r["form_id"], unit=unit, form_type=r["form_type"],
             file=_file_label(r) if r["path"] else "", field=r["field"], severity=r["severity"],
-            message=r["message"], origin=r["origin"], resolved=bool(r["field"] and r["field"] in fixes)))
+            message=r["message"], origin=r["origin"], resolved=bool(r["field"] and r["field"] in fixes) or confirmed, confirmed=confirmed))
     return out

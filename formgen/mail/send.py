@@ -131,6 +131,11 @@ def _record(ledger: Ledger, kind: str, item: Outgoing, mid: str, status: str, er
 
 # ---- the issue mail --------------------------------------------------------------------------
 
+def can_send(campaign) -> bool:
+    """campaign.yaml's mail settings name an SMTP server (so ``--send`` is worth mentioning)."""
+    return campaign.mail is not None and campaign.mail.smtp is not None
+
+
 def issue_subject(ws: Workspace) -> str:
     return f"【通知】{ws.campaign.notice.title}"
 

@@ -1,8 +1,8 @@
 """The publish stage against a workspace: the stored score result in, every document out.
 
 Publish prints what ``formgen score`` stored in the ledger (and showed the clerk), never
-a ranking computed afresh. ``publish_campaign`` writes the documents; ``make_pdfs``
-converts the printable ones in one LibreOffice call.
+a ranking computed afresh. ``publish_campaign`` writes the documents; ``Published.printable``
+are the ones to convert (``formgen.publish.run.to_pdf``, one LibreOffice call).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from formgen.errors import FormgenError
 from formgen.ledger.results import load_score_results, stale_since
 from formgen.publish.model import PublishInput, Winner
-from formgen.publish.run import notes, printable, publish, to_pdf, winners_from_ranked
+from formgen.publish.run import notes, printable, publish, winners_from_ranked
 from formgen.workspace import Workspace
 
 
@@ -82,7 +82,3 @@ def publish_campaign(ws: Workspace, date: str | None = None, commend_date: str |
         done.notes.append(f"{since:%Y-%m-%d %H:%M} 又读入了评委评分，发布的仍是上次计分的结果；如需更新请先运行 formgen score")
     return done
 
-
-def make_pdfs(done: Published) -> list[Path]:
-    """PDFs of the printable documents, in one LibreOffice call (SofficeMissing when it is absent)."""
-    return to_pdf(done.printable)

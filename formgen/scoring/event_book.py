@@ -41,15 +41,12 @@ FINDING_RULES = ("case_deduction", "case_bonus", "fixed_deduction", "range_deduc
                  "bonus_tiers", "judged")
 
 
-Problem = BookProblem  # the name the scoring modules and the CLI import
-
-
 @dataclass
 class BookRead:
     path: Path
     sha256: str = ""
     rows: list[EventRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[BookProblem] = field(default_factory=list)
 
 
 def choices(campaign: Campaign) -> list[tuple[str, str, object]]:
@@ -166,7 +163,7 @@ def read_event_log(campaign: Campaign, units: list[Unit], path: Path) -> BookRea
     name = path.name
 
     def problem(message, cell=None, sheet=SHEET):
-        read.problems.append(Problem(name, message, sheet if cell else None, cell))
+        read.problems.append(BookProblem(name, message, sheet if cell else None, cell))
 
     data, why = book_bytes(path, "台账")
     if data is None:

@@ -251,8 +251,6 @@ def _head(cell, text) -> None:
     cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEAD_FILL, CENTER, SCORE_BORDER
 
 
-
-
 def _sheet_title(award: Award, used: set[str]) -> str:
     title = re.sub(r"[\[\]:*?/\\'“”\"]", "", award.name)[:28] or award.id[:28]
     base, n = title, 2
@@ -286,9 +284,6 @@ def _footer_safe(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-PanelProblem = BookProblem
-
-
 @dataclass
 class PanelRead:
     """What one returned workbook held."""
@@ -299,12 +294,12 @@ class PanelRead:
     sha256: str = ""
     awards: list[str] = field(default_factory=list)  # awards whose sheet was read (its scores replace earlier ones)
     scores: list[JudgeScore] = field(default_factory=list)
-    problems: list[PanelProblem] = field(default_factory=list)
+    problems: list[BookProblem] = field(default_factory=list)
     filled: int = 0  # score cells filled and valid
     cells: int = 0  # score cells in all
 
 
-def read_panel(workspace, paths: Iterable[Path]) -> tuple[list[JudgeScore], list[PanelProblem]]:
+def read_panel(workspace, paths: Iterable[Path]) -> tuple[list[JudgeScore], list[BookProblem]]:
     """Every judge's scores in ``paths`` and the problems found (Chinese, naming file/sheet/cell)."""
     reads = read_panel_files(workspace, paths)
     return [s for r in reads for s in r.scores], [p for r in reads for p in r.problems]
@@ -318,7 +313,7 @@ def read_panel_files(workspace, paths: Iterable[Path]) -> list[PanelRead]:
     for r in sorted((r for r in reads if r.judge), key=lambda r: r.path.stat().st_mtime):
         older = latest.get(r.judge)
         if older is not None:
-            older.problems.append(PanelProblem(older.path.name,
+            older.problems.append(BookProblem(older.path.name,
                                                f"评委{r.judge}另有一份较新的评分表 {r.path.name}，本文件未采用"))
             older.scores, older.awards = [], []
         latest[r.judge] = r
@@ -330,7 +325,7 @@ def _read_one(campaign: Campaign, path: Path) -> PanelRead:
     name = path.name
 
     def problem(message, sheet=None, cell=None):
-        read.problems.append(PanelProblem(name, message, sheet, cell))
+        read.problems.append(BookProblem(name, message, sheet, cell))
 
     data, why = book_bytes(path, "评分表")
     if data is None:
@@ -466,8 +461,6 @@ def _read_sheet(read: PanelRead, ws, award: Award, items, expected: dict, layout
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
-
-
 
 
 def parse_level(value, levels: list[str]) -> tuple[str | None, str | None]:

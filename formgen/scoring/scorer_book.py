@@ -24,10 +24,10 @@ from openpyxl.utils import get_column_letter
 from formgen.campaign.model import Campaign, Unit
 from formgen.records import EventRow
 from formgen.scoring.assess import assessed_award, subjects
-from formgen.scoring.event_book import Problem, _value, expects
+from formgen.scoring.event_book import _value, expects
 from formgen.scoring.periods import Period
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import BORDER, book_bytes, header_cell, print_setup, set_text, validation
+from formgen.xlsx import BORDER, BookProblem, book_bytes, header_cell, print_setup, set_text, validation
 
 SHEET = "考核评分"
 ANCHOR = "_formgen"
@@ -43,7 +43,7 @@ class ScorerRead:
     period: str | None = None
     sha256: str = ""
     rows: list[EventRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[BookProblem] = field(default_factory=list)
     filled: int = 0
 
 
@@ -141,7 +141,7 @@ def read_scorer_book(campaign: Campaign, units: list[Unit], path: Path) -> Score
     name = path.name
 
     def problem(message, cell=None):
-        read.problems.append(Problem(name, message, SHEET if cell else None, cell))
+        read.problems.append(BookProblem(name, message, SHEET if cell else None, cell))
 
     data, why = book_bytes(path, "考核评分表")
     if data is None:

@@ -16,10 +16,11 @@ from formgen.ledger import views
 from formgen.ledger.judging import save_judge_read
 from formgen.ledger.results import save_score_results
 from formgen.records import Nominee
-from formgen.scoring.panel import PanelProblem, PanelRead, read_panel_files, write_panel
+from formgen.scoring.panel import PanelRead, read_panel_files, write_panel
 from formgen.scoring.rank import Ranked
 from formgen.scoring.results import write_results
 from formgen.scoring.run import score_campaign
+from formgen.xlsx import BookProblem
 from formgen.workspace import Workspace
 
 RETURNED = "returned"  # out/panel/returned/: where the filled workbooks go
@@ -78,7 +79,7 @@ class PanelReturns:
     saved: list[PanelRead] = field(default_factory=list)  # workbooks whose scores are now in the ledger
 
     @property
-    def problems(self) -> list[PanelProblem]:
+    def problems(self) -> list[BookProblem]:
         return [p for r in self.reads for p in r.problems]
 
 

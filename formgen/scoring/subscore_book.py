@@ -66,16 +66,13 @@ class Column:
     high: float | None = None
 
 
-Problem = BookProblem
-
-
 @dataclass
 class BookRead:
     path: Path
     scorer: str = ""
     sha256: str = ""
     scores: list[JudgeScore] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[BookProblem] = field(default_factory=list)
     filled: int = 0
 
 
@@ -293,30 +290,30 @@ def read_book(path: Path) -> BookRead:
     name = path.name
     data, why = book_bytes(path, "评分报送表")
     if data is None:
-        out.problems.append(Problem(name, why))
+        out.problems.append(BookProblem(name, why))
         return out
     out.sha256 = hashlib.sha256(data).hexdigest()
     try:
         wb = load_workbook(path, data_only=True)
     except Exception:
-        out.problems.append(Problem(name, "无法打开，请确认是 formgen scorers 生成的评分报送表（.xlsx）且未加密"))
+        out.problems.append(BookProblem(name, "无法打开，请确认是 formgen scorers 生成的评分报送表（.xlsx）且未加密"))
         return out
     if META not in wb.sheetnames:
-        out.problems.append(Problem(name, "不是 formgen scorers 生成的评分报送表（缺少隐藏的说明页）；请用生成的表填写"))
+        out.problems.append(BookProblem(name, "不是 formgen scorers 生成的评分报送表（缺少隐藏的说明页）；请用生成的表填写"))
         return out
     default = next((str(r[1]) for r in wb[META].iter_rows(values_only=True) if r and r[0] == "scorer"), "")
     by_key: dict[tuple[str, str], JudgeScore] = {}
     scorer = None
     for title, cols in meta_columns(wb).items():
         if title not in wb.sheetnames:
-            out.problems.append(Problem(name, "工作表被删除或改名，未读取", title))
+            out.problems.append(BookProblem(name, "工作表被删除或改名，未读取", title))
             continue
         ws = wb[title]
         named = str(ws[SCORER_CELL].value or "").strip() or default
         if scorer is None:
             scorer = named
         elif named != scorer:
-            out.problems.append(Problem(name, f"报送单位写为“{named}”，与其他工作表的“{scorer}”不一致，按“{scorer}”读取",
+            out.problems.append(BookProblem(name, f"报送单位写为“{named}”，与其他工作表的“{scorer}”不一致，按“{scorer}”读取",
                                         title, SCORER_CELL))
         for r in range(FIRST_ROW, ws.max_row + 1):
             key = ws.cell(r, 1).value
@@ -331,7 +328,7 @@ def read_book(path: Path) -> BookRead:
                     values[(award_id, item, rule or None, kind, level or None)] = _parse(cell.value, kind, low, high)
                 except ScoringError as e:
                     bad.add(item)
-                    out.problems.append(Problem(name, f"{ws.cell(r, 3).value or key}“{item}”：{e}，本项未读入", title,
+                    out.problems.append(BookProblem(name, f"{ws.cell(r, 3).value or key}“{item}”：{e}，本项未读入", title,
                                                 f"{letter}{r}"))
             # an item with a bad cell is not scored by this scorer at all (never taken as "nothing found")
             values = {k: v for k, v in values.items() if k[1] not in bad}

@@ -25,7 +25,7 @@ from formgen.campaign.model import Campaign, Unit
 from formgen.numeric import parse_number
 from formgen.records import TallyRow
 from formgen.scoring.assess import assessed_award, subjects
-from formgen.xlsx import BORDER, MAX_BOOK_BYTES, BookProblem as Problem, header_cell, print_setup, set_text, validation
+from formgen.xlsx import BORDER, MAX_BOOK_BYTES, BookProblem, header_cell, print_setup, set_text, validation
 
 ANCHOR = "_formgen"
 GROUP_HEADERS = ("测评人类别", "身份", "您的身份", "组别", "测评人身份")
@@ -35,7 +35,7 @@ GROUP_HEADERS = ("测评人类别", "身份", "您的身份", "组别", "测评�
 class TallyRead:
     path: Path
     sources: dict[tuple[str, str], list[TallyRow]] = field(default_factory=dict)  # (kind, source) → rows
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[BookProblem] = field(default_factory=list)
     respondents: int = 0
 
 
@@ -100,10 +100,10 @@ def read_tallies(campaign: Campaign, units: list[Unit], path: Path, period: str 
     try:
         size = path.stat().st_size
     except OSError as e:
-        read.problems.append(Problem(path.name, f"无法读取文件（{e.strerror or e}）"))
+        read.problems.append(BookProblem(path.name, f"无法读取文件（{e.strerror or e}）"))
         return read
     if size > MAX_BOOK_BYTES:
-        read.problems.append(Problem(path.name, "文件过大，未读取"))
+        read.problems.append(BookProblem(path.name, "文件过大，未读取"))
         return read
     if path.suffix.lower() == ".csv":
         rows = _csv_rows(path, read)
@@ -113,13 +113,13 @@ def read_tallies(campaign: Campaign, units: list[Unit], path: Path, period: str 
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
     except Exception as e:
-        read.problems.append(Problem(path.name, f"不是可以打开的 .xlsx 工作簿（{type(e).__name__}）"))
+        read.problems.append(BookProblem(path.name, f"不是可以打开的 .xlsx 工作簿（{type(e).__name__}）"))
         return read
     if ANCHOR in wb.sheetnames:
         ids = {str(r[0]): str(r[1]) for r in wb[ANCHOR].iter_rows(values_only=True) if r and r[0]}
         for title, rid in ids.items():
             if title not in wb.sheetnames:
-                read.problems.append(Problem(path.name, "计票表中找不到该工作表（可能被删除或改名）", title))
+                read.problems.append(BookProblem(path.name, "计票表中找不到该工作表（可能被删除或改名）", title))
                 continue
             _tally_sheet(campaign, units, wb[title], rid, path.name, read, period)
         return read
@@ -140,13 +140,13 @@ def _tally_sheet(campaign, units, ws, rating, name, read: TallyRead, period: str
     try:
         title, rule, groups = _level_rule(campaign, rating)
     except KeyError:
-        read.problems.append(Problem(name, f"测评项目 {rating} 已不在活动配置中，未读取", ws.title))
+        read.problems.append(BookProblem(name, f"测评项目 {rating} 已不在活动配置中，未读取", ws.title))
         return
     names = {u.name for u in subjects(campaign, units)}
     levels = list(rule.levels)
     head = [str(ws.cell(2, 3 + i).value or "").strip() for i in range(len(levels))]
     if head != levels:
-        read.problems.append(Problem(name, f"表头应为“{'、'.join(levels)}”，实际为“{'、'.join(head)}”，本表未读取",
+        read.problems.append(BookProblem(name, f"表头应为“{'、'.join(levels)}”，实际为“{'、'.join(head)}”，本表未读取",
                                      ws.title, "C2"))
         return
     source = f"{name} 工作表“{ws.title}”"
@@ -157,17 +157,17 @@ def _tally_sheet(campaign, units, ws, rating, name, read: TallyRead, period: str
         if not subject:
             continue
         if subject not in names:
-            read.problems.append(Problem(name, f"被测评单位“{subject}”不在单位名单中，该行未读入", ws.title, f"A{r}"))
+            read.problems.append(BookProblem(name, f"被测评单位“{subject}”不在单位名单中，该行未读入", ws.title, f"A{r}"))
             continue
         if groups and group not in groups:
-            read.problems.append(Problem(name, f"测评人类别“{group}”应为{'、'.join(groups)}之一，该行未读入",
+            read.problems.append(BookProblem(name, f"测评人类别“{group}”应为{'、'.join(groups)}之一，该行未读入",
                                          ws.title, f"B{r}"))
             continue
         for i, level in enumerate(levels):
             cell = ws.cell(r, 3 + i)
             n = _count(cell.value)
             if n is None:
-                read.problems.append(Problem(name, f"票数应为不小于0的整数，实际为“{cell.value}”，未读入",
+                read.problems.append(BookProblem(name, f"票数应为不小于0的整数，实际为“{cell.value}”，未读入",
                                              ws.title, cell.coordinate))
                 continue
             if n:
@@ -196,7 +196,7 @@ def _csv_rows(path: Path, read: TallyRead):
         except UnicodeDecodeError:
             continue
     else:
-        read.problems.append(Problem(path.name, "文件编码无法识别（应为 UTF-8 或 GBK 的 CSV）"))
+        read.problems.append(BookProblem(path.name, "文件编码无法识别（应为 UTF-8 或 GBK 的 CSV）"))
         return None
     return [row for row in csv.reader(io.StringIO(text))]
 
@@ -207,24 +207,24 @@ def _survey(campaign, units, rows, name, sheet, read: TallyRead, period: str, ra
     if rating is None:
         hits = [r for r in ratings if r[1] in name or r[2].name in name or r[0] in name]
         if len(hits) != 1:
-            read.problems.append(Problem(name, "无法从文件名判断是哪一项测评（可选："
+            read.problems.append(BookProblem(name, "无法从文件名判断是哪一项测评（可选："
                                          + "、".join(f"{r[0]}（{r[1]}）" for r in ratings)
                                          + "），请在文件名中写明，或用 --rating 指定"))
             return
         rating = hits[0][0]
     title, rule, groups = _level_rule(campaign, rating)
     if not rows:
-        read.problems.append(Problem(name, "文件是空的", sheet))
+        read.problems.append(BookProblem(name, "文件是空的", sheet))
         return
     header = [str(h or "").strip() for h in rows[0]]
     names = {u.name for u in subjects(campaign, units)}
     group_col = next((i for i, h in enumerate(header) if h in GROUP_HEADERS), None)
     subject_cols = {i: h for i, h in enumerate(header) if h in names}
     if not subject_cols:
-        read.problems.append(Problem(name, "第1行没有任何被测评单位的名称，无法识别为问卷导出", sheet, "A1"))
+        read.problems.append(BookProblem(name, "第1行没有任何被测评单位的名称，无法识别为问卷导出", sheet, "A1"))
         return
     if groups and group_col is None:
-        read.problems.append(Problem(name, f"缺少测评人类别列（{'/'.join(GROUP_HEADERS[:2])}），无法分组计票", sheet))
+        read.problems.append(BookProblem(name, f"缺少测评人类别列（{'/'.join(GROUP_HEADERS[:2])}），无法分组计票", sheet))
         return
     counts: dict[tuple[str, str, str], int] = {}
     source = name + (f" 工作表“{sheet}”" if sheet else "")
@@ -233,7 +233,7 @@ def _survey(campaign, units, rows, name, sheet, read: TallyRead, period: str, ra
             continue
         group = str(row[group_col] or "").strip() if group_col is not None and group_col < len(row) else "测评人"
         if groups and group not in groups:
-            read.problems.append(Problem(name, f"测评人类别“{group}”应为{'、'.join(groups)}之一，该答卷未计入",
+            read.problems.append(BookProblem(name, f"测评人类别“{group}”应为{'、'.join(groups)}之一，该答卷未计入",
                                          sheet, f"{get_column_letter(group_col + 1)}{r}"))
             continue
         read.respondents += 1
@@ -242,7 +242,7 @@ def _survey(campaign, units, rows, name, sheet, read: TallyRead, period: str, ra
             if not value:
                 continue
             if value not in rule.levels:
-                read.problems.append(Problem(name, f"“{subject}”的评价“{value}”应为{'、'.join(rule.levels)}之一，未计入",
+                read.problems.append(BookProblem(name, f"“{subject}”的评价“{value}”应为{'、'.join(rule.levels)}之一，未计入",
                                              sheet, f"{get_column_letter(i + 1)}{r}"))
                 continue
             key = (subject, group, value)

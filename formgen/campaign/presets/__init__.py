@@ -34,3 +34,11 @@ def preset_campaign(name: str) -> Campaign:
 def preset_units(name: str) -> list[Unit]:
     rows = yaml.safe_load((preset_dir(name) / "units.yaml").read_text(encoding="utf-8")) or []
     return [Unit(name=r[0], category=r[1], contact=r[2], email=r[3]) for r in rows]
+
+
+def award_size(award, preset: str) -> str:
+    """“N名” for a selection; for an assessment of units (no quota): how many units it assesses."""
+    if award.subjects != "units":
+        return f"{award.quota.total}名"
+    n = sum(1 for u in preset_units(preset) if not award.categories or u.category in award.categories)
+    return f"考核{n}个单位，" + (f"评{award.quota.total}名" if award.quota.total else "不评名额")

@@ -46,6 +46,7 @@ TOL_PT = 3.6  # rulings closer than this (≈10 px at 200 dpi) are one ruling
 PAD_PT = 2.0
 THREADS = 2  # the machines this runs on have 2 cores
 THREADS_ENV = "FORMGEN_OCR_THREADS"  # set by collect's process pool: cores shared among its workers
+DET_SIDE = 1280  # px: the longest side of the page the text detector looks at
 
 PageLayout = tuple[list[GeoTable], list[TextLine]]
 
@@ -80,8 +81,37 @@ def engine():
                 "Global.log_level": "critical",
                 "EngineConfig.onnxruntime.intra_op_num_threads": int(os.environ.get(THREADS_ENV) or THREADS),
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                # Text is found on the page at most DET_SIDE px long (the detector's cost
+                # grows with the pixels; lines on a form are big enough for it there) and
+                # read from the page at full size.
+                "Det.limit_type": "max",
+                "Det.limit_side_len": DET_SIDE,
             })
+            _quiet_sessions(_engine)
         return _engine
+
+
+def _quiet_sessions(eng) -> None:
+    """Reopen the detector's and recogniser's onnxruntime sessions with idle worker threads
+    that sleep instead of spinning: on a machine shared by several processes, spinning
+    threads burn a core each between the many small recogniser runs, for no speed."""
+    import onnxruntime as ort
+
+    threads = int(os.environ.get(THREADS_ENV) or THREADS)
+    try:
+        models = (eng._load_det_model(), eng._load_rec_model())  # rapidocr loads them lazily
+        for model in models:
+            old = model.session.session
+            opts = ort.SessionOptions()
+            opts.log_severity_level = 4
+            opts.intra_op_num_threads = threads
+            opts.inter_op_num_threads = 1
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            model.session.session = ort.InferenceSession(old._model_path, sess_options=opts,
+                                                         providers=["CPUExecutionProvider"])
+    except (AttributeError, TypeError):  # another rapidocr layout: keep its own sessions
+        log.debug("rapidocr sessions kept as they are", exc_info=True)
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,321 @@
+"""Flagged values decided in 收件情况.xlsx: staff write 无误 or 更正 beside the crop.
+
+Each flagged value (formgen.intake.review, and any problem of a value read by OCR)
+gets, in the 问题清单 sheet, the value read and three input cells: 核对结果
+(无误 / 更正), 更正为 and 核对人. A hidden 核对编号 column names the form and field,
+so rows may be sorted or filtered freely.
+
+The ledger is the source of truth; the workbook is where staff write. So every
+writer of 收件情况.xlsx first reads what staff wrote there (:func:`take_review`):
+each filled row becomes a staff decision through the ledger's history API (a
+correction, scope ``correction``; or a confirmation, scope ``ocr_confirm``), parsed
+by the same rules as ``formgen correct``. A row is recorded only when it differs
+from the decision in effect, so re-reading is harmless. A row that cannot be
+recorded (an invalid value) is one Chinese line naming workbook, sheet and cell,
+and is written back as typed, so the staff's entry is never lost. A workbook that
+cannot be opened is moved aside, never overwritten.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from formgen.campaign.model import Campaign
+from formgen.collect.labels import field_label, form_title
+from formgen.collect.values import parse_value
+from formgen.errors import FormgenError
+from formgen.intake.review import REVIEW
+from formgen.ledger.confirmations import CONFIRM, is_confirmed, live_confirmations
+from formgen.ledger.db import Ledger
+from formgen.ledger.files import CHINA_TZ
+from formgen.ledger.decisions import history, record_decision
+from formgen.ledger.forms import CORRECTION, FormRecord, ProblemRow, all_forms, correction_subject, list_corrections
+from formgen.ledger.forms import delete_correction, set_correction
+from formgen.xlsx import BookProblem, book_bytes
+
+SHEET = "问题清单"
+READ, RESULT, VALUE, WHO, KEY = "识别值", "核对结果", "更正为", "核对人", "核对编号"
+CONFIRMED, CORRECTED = "无误", "更正"
+HEADERS = [READ, f"{RESULT}\n（无误/更正）", f"{VALUE}\n（选“更正”时填）", f"{WHO}\n（可不填）", KEY]
+WIDTHS = [18, 12, 20, 10, 4]
+INSTRUCTION = (f"核对方法：对照“原件截图”看“{READ}”，在黄色的“{RESULT}”格中选择“{CONFIRMED}”或“{CORRECTED}”；"
+               f"选“{CORRECTED}”时在“{VALUE}”填写正确的值（要清空该栏填“空”），“{WHO}”可填姓名。保存后运行 "
+               "formgen review（或下次运行 formgen collect）即记入台账；每次核对都记在“人工更正”表中。")
+
+
+@dataclass
+class Entry:
+    """One filled review row as staff left it."""
+
+    row: int
+    form_id: int
+    key: str
+    result: str
+    text: str  # 更正为, as text
+    who: str
+    result_cell: str
+    value_cell: str
+    shown: list | None = None  # what formgen wrote in the row: unchanged means no staff edit
+    saved: datetime | None = None  # when the workbook was last saved (China time, naive)
+
+
+@dataclass
+class ReviewOutcome:
+    recorded: list[str] = field(default_factory=list)  # one Chinese line per decision recorded
+    problems: list[BookProblem] = field(default_factory=list)
+    # (form id, key) → (核对结果, 更正为, 核对人, why not recorded): written back as typed
+    pending: dict[tuple[int, str], tuple[str, str, str, str]] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        return self.recorded + [str(p) for p in self.problems]
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text staff meant: Excel turns ``1982-07`` into a date, ``15`` into 15.0.
+
+    >>> cell_text(datetime(1982, 7, 1)), cell_text(15.0), cell_text(None)
+    ('1982-07', '15', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return f"{value:%Y-%m}" if value.day == 1 else f"{value:%Y-%m-%d}"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    return str(value).strip()
+
+
+def read_entries(path: Path) -> tuple[list[Entry], BookProblem | None]:
+    """The filled review rows of ``path`` (none when it does not exist or has no review
+    columns), or a problem when it cannot be opened."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if not path.exists():
+        return [], None
+    data, why = book_bytes(path, "收件情况表")
+    if data is None:
+        return [], BookProblem(path.name, why)
+    try:
+        wb = load_workbook(BytesIO(data), data_only=True)
+    except Exception:  # noqa: BLE001 - a damaged or foreign file must not stop the run
+        return [], BookProblem(path.name, "无法打开（可能已损坏或不是 Excel 文件），其中填写的核对结果未能读取")
+    if SHEET not in wb.sheetnames:
+        return [], None
+    sh = wb[SHEET]
+    cols = {str(c.value).split("\n")[0]: c.column for c in sh[1] if c.value}
+    if RESULT not in cols or KEY not in cols:
+        return [], None
+    saved = datetime.fromtimestamp(path.stat().st_mtime, CHINA_TZ).replace(tzinfo=None, microsecond=0)
+    out = []
+    for r in range(2, sh.max_row + 1):
+        try:
+            ref = json.loads(str(sh.cell(r, cols[KEY]).value or ""))
+            form_id, key, shown = int(ref["form_id"]), str(ref["key"]), ref.get("shown")
+        except (ValueError, TypeError, KeyError):
+            continue  # not a review row (or its hidden reference was damaged)
+        result = cell_text(sh.cell(r, cols[RESULT]).value)
+        text = cell_text(sh.cell(r, cols[VALUE]).value) if VALUE in cols else ""
+        who = cell_text(sh.cell(r, cols[WHO]).value) if WHO in cols else ""
+        if not result and text:
+            result = CORRECTED  # a corrected value typed without choosing 更正
+        if result:
+            out.append(Entry(r, form_id, key, result, text, who,
+                             f"{get_column_letter(cols[RESULT])}{r}",
+                             f"{get_column_letter(cols[VALUE] if VALUE in cols else cols[RESULT])}{r}", shown, saved))
+    return out, None
+
+
+def take_review(ledger: Ledger, ws, path: Path) -> ReviewOutcome:
+    """Record what staff wrote in the review columns of ``path`` (see the module docstring)."""
+    entries, bad = read_entries(path)
+    outcome = ReviewOutcome()
+    if bad is not None:
+        aside = path.with_name(f"{path.stem}（无法读取，{datetime.now():%Y%m%d-%H%M%S}）{path.suffix}")
+        try:
+            path.replace(aside)
+            bad.message += f"；已改名为 {aside.name} 保留，请在新生成的 {path.name} 中重新填写"
+        except OSError:
+            bad.message += "；请关闭或删除该文件后重新运行"
+        outcome.problems.append(bad)
+        return outcome
+    if entries:
+        apply_entries(ledger, ws.campaign, entries, path.name, outcome)
+    return outcome
+
+
+def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book: str,
+                  outcome: ReviewOutcome) -> None:
+    specs = {s.type: s for s in campaign.form_specs()}
+    forms = {f.id: f for f in all_forms(ledger)}
+    fixes = {(c["unit"], c["form_type"], c["key"]): c["value"] for c in list_corrections(ledger)}
+    live = live_confirmations(ledger)
+    decisions: dict[tuple[str, str], list] = {}
+    for d in history(ledger, CORRECTION) + history(ledger, CONFIRM):
+        decisions.setdefault((d.subject, d.key), []).append(d)
+
+    def taken(form: FormRecord, e: Entry, action: str, value: Any = None) -> bool:
+        """This entry was recorded already since the book was saved (a later formgen correct may
+        have changed the field again: the entry must not undo it)."""
+        return any(d.action == action and (action == "confirm" or same(d.new_value, value))
+                   and (e.saved is None or d.at >= e.saved)
+                   for d in decisions.get((correction_subject(form.unit, form.form_type), e.key), []))
+
+    for e in entries:
+        if e.shown == [e.result, e.text]:
+            continue  # as formgen wrote it: a decision already in the ledger (or changed since by formgen correct)
+
+        def refuse(message: str, cell: str) -> None:
+            outcome.problems.append(BookProblem(book, message, SHEET, cell))
+            outcome.pending[(e.form_id, e.key)] = (e.result, e.text, e.who, message)
+
+        form = forms.get(e.form_id)
+        spec = specs.get(form.form_type) if form and form.form_type else None
+        if form is None or spec is None or not form.unit:
+            refuse("这一行对应的表格已不在台账中（或尚未确定报送单位），未记录", e.result_cell)
+            continue
+        what = f"{form.unit} {form_title(campaign, form.form_type)}“{field_label(campaign, form.form_type, e.key)}”"
+        note = f"在 {book}“{SHEET}”第 {e.row} 行核对"
+        if e.result == CONFIRMED:
+            if is_confirmed(live, form.unit, form.form_type, e.key, form.id) or taken(form, e, "confirm"):
+                continue
+            value = extracted_value(form, e.key)
+            confirm_value(ledger, form.unit, form.form_type, e.key, form.id, value, note=note, who=e.who or None)
+            outcome.recorded.append(f"{what}：确认无误（{show(value)}）")
+        elif e.result == CORRECTED:
+            if not e.text:
+                refuse(f"选了“{CORRECTED}”但“{VALUE}”是空的；请填写正确的值（要清空该栏填“空”）", e.value_cell)
+                continue
+            try:
+                value = parse_value(spec, e.key, e.text)
+            except (FormgenError, StopIteration) as err:
+                refuse(str(err) if isinstance(err, FormgenError) else "该栏目已不在表格中，未记录", e.value_cell)
+                continue
+            now = (form.unit, form.form_type, e.key)
+            if (now in fixes and same(fixes[now], value)) or taken(form, e, "set", value):
+                continue
+            set_correction(ledger, form.unit, form.form_type, e.key, value, note=note, who=e.who or None)
+            outcome.recorded.append(f"{what}：更正为 {show(value)}")
+        else:
+            refuse(f"“{e.result}”不是有效的核对结果；请选择“{CONFIRMED}”或“{CORRECTED}”", e.result_cell)
+
+
+def confirm_value(ledger: Ledger, unit: str, form_type: str, key: str, form_id: int, value: Any,
+                  note: str | None = None, who: str | None = None) -> int:
+    """Record that ``key`` of form ``form_id`` reads ``value`` rightly; a correction of that
+    field is withdrawn first (the value read counts again). Both steps stay in the history."""
+    if any(c["unit"] == unit and c["form_type"] == form_type and c["key"] == key for c in list_corrections(ledger)):
+        delete_correction(ledger, unit, form_type, key, note=note, who=who)
+    return record_decision(ledger, CONFIRM, correction_subject(unit, form_type), key, value, action="confirm",
+                           old=value, note=note, who=who, basis={"form_id": form_id, "extracted": value})
+
+
+def extracted_value(form: FormRecord, key: str) -> Any:
+    if key.startswith("items."):
+        name = key[len("items."):]
+        return next((it.get("score") for it in form.extracted.get("items") or [] if it["name"] == name), None)
+    return (form.extracted.get("fields") or {}).get(key)
+
+
+def show(value: Any) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    return str(value)
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) < 1e-9
+    return show(a).split() == show(b).split()
+
+
+# ---- writing ----------------------------------------------------------------------------------
+
+class ReviewColumns:
+    """Writes the review columns of the 问题清单 sheet, showing the decision in effect."""
+
+    def __init__(self, ledger: Ledger, sh, first_col: int, pending: dict | None = None):
+        from formgen.xlsx import validation
+
+        self.sh, self.col, self.pending = sh, first_col, pending or {}
+        self.forms = {f.id: f for f in all_forms(ledger)}
+        self.fixes = {(c["unit"], c["form_type"], c["key"]): c["value"] for c in list_corrections(ledger)}
+        self.who = {(d.subject, d.key): d.who for d in history(ledger, CORRECTION)}  # latest wins
+        self.live = live_confirmations(ledger)
+        self.seen: set[tuple[int, str]] = set()
+        self.rows = 0
+        self.dv = validation("list", f'"{CONFIRMED},{CORRECTED}"', title="核对结果",
+                             error=f"请选择“{CONFIRMED}”或“{CORRECTED}”。", prompt_title="核对结果",
+                             prompt=f"对照原件截图：读对了选“{CONFIRMED}”；读错了选“{CORRECTED}”，并在右边填写正确的值。")
+        sh.add_data_validation(self.dv)
+
+    def reviewable(self, p: ProblemRow) -> FormRecord | None:
+        """The form of a problem staff decide here: a field of a value read by OCR, once per field."""
+        f = self.forms.get(p.form_id) if p.form_id is not None else None
+        if f is None or not p.field or not f.unit or not f.form_type or (f.id, p.field) in self.seen:
+            return None
+        if not (p.message.startswith(REVIEW) or f.method == "ocr"):
+            return None
+        self.seen.add((f.id, p.field))
+        return f
+
+    def write(self, row: int, p: ProblemRow) -> str | None:
+        """Fill the review cells of ``row``; returns the 处理情况 text when a decision is shown."""
+        from openpyxl.styles import Protection
+
+        from formgen.xlsx import BORDER, ERROR_FILL, WARN_FILL, WRAP, set_text, set_value
+
+        f = self.reviewable(p)
+        if f is None:
+            return None
+        self.rows += 1
+        key = (f.unit, f.form_type, p.field)
+        result, text, who, status = "", "", "", None
+        if (f.id, p.field) in self.pending:
+            result, text, who, why = self.pending[(f.id, p.field)]
+            status = f"未记录：{why}"
+        elif is_confirmed(self.live, f.unit, f.form_type, p.field, f.id):
+            d = self.live[(correction_subject(f.unit, f.form_type), p.field)]
+            result, who, status = CONFIRMED, d.who, "已确认无误"
+        elif key in self.fixes:
+            result, text = CORRECTED, show(self.fixes[key])
+            who = self.who.get((correction_subject(f.unit, f.form_type), p.field), "")
+        c = self.col
+        set_value(self.sh.cell(row, c), extracted_value(f, p.field))
+        for i, v in enumerate((result, text, who), start=1):
+            cell = self.sh.cell(row, c + i)
+            set_text(cell, v)
+            cell.number_format = "@"  # 1982-07 stays text, not a date
+            cell.protection = Protection(locked=False)
+            cell.fill = ERROR_FILL if status and status.startswith("未记录") else WARN_FILL
+        self.dv.add(self.sh.cell(row, c + 1))
+        ref = {"form_id": f.id, "key": p.field, "shown": None if status and status.startswith("未记录") else [result, text]}
+        set_text(self.sh.cell(row, c + 4), json.dumps(ref, ensure_ascii=False))
+        for i in range(5):
+            self.sh.cell(row, c + i).border = BORDER
+            self.sh.cell(row, c + i).alignment = WRAP
+        return status
+
+    def finish(self, note_row: int) -> None:
+        """Hide the reference column; the instruction line; protect all but the input cells."""
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        from formgen.xlsx import set_text
+
+        self.sh.column_dimensions[get_column_letter(self.col + 4)].hidden = True
+        if not self.rows:
+            return
+        note = self.sh.cell(row=note_row, column=1)
+        set_text(note, INSTRUCTION)
+        note.font = Font(bold=True, color="9C5700")
+        prot = self.sh.protection  # no password: it guards against typing into the wrong cell only
+        prot.sheet = True
+        prot.autoFilter = prot.sort = prot.formatColumns = prot.formatRows = prot.formatCells = False
+
