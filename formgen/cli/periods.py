@@ -216,11 +216,11 @@ def panel_assessment(ctx: click.Context, ws, scorers_opt: str | None, read_mode:
     Nothing is nominated: the rows are the assessed units themselves.
     """
     from formgen.scoring.assess_inputs import issue_scorer_books, read_scorer_books
+    from formgen.xlsx import workbooks_in
 
     returned = ws.out_dir("panel") / "returned"
     if read_mode:
-        paths = _files(ctx, ws, files, "", ("*.xlsx",)) if files else sorted(
-            p for p in returned.glob("*.xlsx") if not p.name.startswith("~$"))
+        paths = _files(ctx, ws, files, "", ("*.xlsx",)) if files else workbooks_in(returned)
         if not paths:
             raise FormgenError(f"{_rel(ws, returned)}/ 中没有考核评分表；请把填好的 .xlsx 放入该目录，或在命令后写出文件名")
         read = read_scorer_books(ws, paths)

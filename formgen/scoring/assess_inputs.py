@@ -20,7 +20,7 @@ from formgen.scoring.event_book import read_event_log
 from formgen.scoring.periods import Period
 from formgen.scoring.scorer_book import read_scorer_book, write_scorer_book
 from formgen.scoring.tally_book import read_tallies
-from formgen.xlsx import BookProblem
+from formgen.xlsx import BookProblem, workbooks_in
 
 INPUTS = "inputs"  # <workspace>/inputs/<kind>/: where the filled workbooks go
 
@@ -45,24 +45,20 @@ class InputsRead:
     total: int = 0
 
 
-def _listing(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
-    return sorted(p for pat in patterns for p in folder.glob(pat) if not p.name.startswith("~$"))  # ~$: Office locks
-
-
 def input_files(ws, given: list[Path], folder: str, patterns: tuple[str, ...]) -> list[Path]:
     """``given`` (folders opened), else every matching file in inputs/<folder>/."""
     if given:
         out = []
         for f in given:
             if f.is_dir():
-                out += _listing(f, patterns)
+                out += workbooks_in(f, patterns)
             elif f.exists():
                 out.append(f)
             else:
                 raise FormgenError(f"找不到文件 {f}")
         return out
     d = ws.root / INPUTS / folder
-    found = _listing(d, patterns) if d.is_dir() else []
+    found = workbooks_in(d, patterns)
     if not found:
         raise FormgenError(f"{INPUTS}/{folder}/ 中没有文件；请把填好的文件放入该目录，或在命令后写出文件名")
     return found

@@ -20,7 +20,7 @@ from formgen.scoring.panel import PanelRead, read_panel_files, write_panel
 from formgen.scoring.rank import Ranked
 from formgen.scoring.results import write_results
 from formgen.scoring.run import score_campaign
-from formgen.xlsx import BookProblem
+from formgen.xlsx import BookProblem, workbooks_in
 from formgen.workspace import Workspace
 
 RETURNED = "returned"  # out/panel/returned/: where the filled workbooks go
@@ -83,10 +83,6 @@ class PanelReturns:
         return [p for r in self.reads for p in r.problems]
 
 
-def _workbooks(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.is_dir() else []
-
-
 def read_returns(ws: Workspace, files: list[Path] | None = None) -> PanelReturns:
     """Read filled workbooks (``files``, folders allowed; default out/panel/returned/) into the ledger.
 
@@ -96,14 +92,14 @@ def read_returns(ws: Workspace, files: list[Path] | None = None) -> PanelReturns
         paths: list[Path] = []
         for f in files:
             if f.is_dir():
-                paths += _workbooks(f)
+                paths += workbooks_in(f)
             elif f.exists():
                 paths.append(f)
             else:
                 raise FormgenError(f"找不到文件 {f}")
     else:
         returned = ws.out_dir("panel") / RETURNED
-        paths = _workbooks(returned)
+        paths = workbooks_in(returned)
         if not paths:
             raise FormgenError(f"out/panel/{RETURNED}/ 中没有评分表；请把评委填好的 .xlsx 放入该目录，或在命令后写出文件名")
     report = PanelReturns(read_panel_files(ws, paths))

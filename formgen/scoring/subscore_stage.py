@@ -15,6 +15,7 @@ from formgen.ledger.judging import save_judge_read
 from formgen.ledger.views import nominees as ledger_nominees
 from formgen.scoring.subscore_book import owners, read_book, write_books
 from formgen.workspace import Workspace
+from formgen.xlsx import workbooks_in
 
 RETURNED = "returned"  # out/scorers/returned/: where the filled workbooks go
 
@@ -56,8 +57,7 @@ def read_scorer_books(ws: Workspace, files: list[Path] | None = None) -> ScorerR
     read (``read`` empty) is for the caller to report, after the problems.
     """
     returned = ws.out_dir("scorers") / RETURNED
-    paths = list(files) if files else (
-        sorted(p for p in returned.glob("*.xlsx") if not p.name.startswith("~$")) if returned.is_dir() else [])
+    paths = list(files) if files else workbooks_in(returned)
     if not paths:
         raise FormgenError("out/scorers/returned/ 中没有评分报送表；请把填好的 .xlsx 放入该目录，或在命令后写出文件名")
     done = ScorerReturns()
