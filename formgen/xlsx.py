@@ -123,6 +123,30 @@ def book_bytes(path: Path, what: str, limit: int = MAX_BOOK_BYTES) -> tuple[byte
     return data, ""
 
 
+def text_width(text: str) -> int:
+    """Width in Excel character units: a CJK character counts two.
+
+    >>> text_width("东山街道 A1")
+    11
+    """
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text or "")
+
+
+def fit_width(texts: list[str], low: float, high: float) -> float:
+    """A column width that shows the widest of ``texts``, kept within ``low``–``high``."""
+    return max(low, min(high, max((text_width(t) for t in texts), default=0) + 2))
+
+
+def wrapped_lines(text: str, width: float, fill: float = 1.0) -> int:
+    """Lines ``text`` wraps to in a column ``width`` wide (``fill``: text units per width unit), for row heights.
+
+    >>> wrapped_lines("东" * 10, 11)
+    2
+    """
+    per_line = max(1, int((width - 1) * fill))
+    return sum(max(1, -(-text_width(part) // per_line)) for part in (text or "").split("\n"))
+
+
 def print_setup(ws, *, landscape: bool = True, title_rows: str | None = None, centered: bool = False) -> None:
     """A4, as wide as the paper (as many pages tall as it takes), header rows repeated on every page.
 

@@ -17,10 +17,9 @@ from openpyxl.utils import get_column_letter
 from formgen.scoring.assess_run import PeriodResult
 from formgen.scoring.explain import rows as explain_rows
 from formgen.scoring.outcomes import PLACE_WORDS
-from formgen.scoring.panel import _lines
 from formgen.scoring.periods import Period
 from formgen.scoring.rules import num
-from formgen.xlsx import BORDER, HEADER_FILL, OK_FILL, WARN_FILL, print_setup, set_text, set_value
+from formgen.xlsx import BORDER, OK_FILL, WARN_FILL, header_cell, print_setup, set_text, set_value, wrapped_lines
 
 TITLE = Font(name="黑体", size=15, bold=True)
 BOLD = Font(name="黑体", size=10, bold=True)
@@ -49,9 +48,7 @@ def write_results(workspace, result: PeriodResult) -> Path:
 
 def _head(ws, row: int, heads: list[str], widths: list[float]) -> None:
     for col, (text, width) in enumerate(zip(heads, widths), start=1):
-        c = ws.cell(row, col)
-        set_text(c, text)
-        c.font, c.fill, c.alignment, c.border = BOLD, HEADER_FILL, CENTER, BORDER
+        header_cell(ws.cell(row, col), text, BOLD, CENTER)
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
@@ -105,7 +102,7 @@ def _ranking(ws, campaign, result: PeriodResult) -> None:
         elif places.get(s.subject):
             ws.cell(row, last - 2).fill = WARN_FILL
         notes = ("；".join(r.tie_notes), "；".join(s.notes))
-        ws.row_dimensions[row].height = max(18, 13 * max(_lines(t, 34, 1.2) for t in notes) + 3)
+        ws.row_dimensions[row].height = max(18, 13 * max(wrapped_lines(t, 34, 1.2) for t in notes) + 3)
     ws.freeze_panes = "C4"
     print_setup(ws, title_rows="3:3", centered=True)
 
@@ -138,7 +135,7 @@ def _details(ws, result: PeriodResult) -> None:
                     c = ws.cell(row, col)
                     set_text(c, v)
                     c.font, c.border, c.alignment = BODY, BORDER, LEFT if col != 6 else CENTER
-                ws.row_dimensions[row].height = max(16, 13 * max(_lines(v, w, 1.2) for v, w in zip(values, widths)) + 3)
+                ws.row_dimensions[row].height = max(16, 13 * max(wrapped_lines(v, w, 1.2) for v, w in zip(values, widths)) + 3)
                 row += 1
     ws.freeze_panes = "B4"
     print_setup(ws, title_rows="3:3")

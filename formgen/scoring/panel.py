@@ -34,7 +34,7 @@ from formgen.filenames import safe_filename
 from formgen.numeric import parse_number
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import BookProblem, book_bytes, print_setup, set_text, validation
+from formgen.xlsx import HEADER_FILL, BookProblem, book_bytes, fit_width, print_setup, set_text, validation, wrapped_lines
 
 ANCHOR_SHEET = "_formgen"
 FORMAT = "formgen-panel-1"
@@ -45,7 +45,6 @@ HEADER_ROW = 3  # item names; row 4: 自评 / 评分
 FIRST_ROW = 5
 
 GREY_FILL = PatternFill("solid", fgColor="E7E6E6")
-HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 BODY = Font(name="宋体", size=11)
 GREY_FONT = Font(name="宋体", size=10, color="7F7F7F")
 BOLD = Font(name="黑体", size=11, bold=True)
@@ -142,7 +141,7 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
         _head(ws.cell(HEADER_ROW + 1, c0), "自评")
         _head(ws.cell(HEADER_ROW + 1, c0 + 1),
               "等次" if rating_choice(item) else "扣分" if item.kind == "deduction" else "评分")
-    ws.row_dimensions[HEADER_ROW].height = max(36, 15 * max((_lines(item_header(i), 13) for i in items), default=1) + 6)
+    ws.row_dimensions[HEADER_ROW].height = max(36, 15 * max((wrapped_lines(item_header(i), 13) for i in items), default=1) + 6)
 
     for n, nominee in enumerate(nominees):
         r = FIRST_ROW + n
@@ -195,11 +194,11 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
         dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
         ws.add_data_validation(dv)
 
-    unit_w = _fit([n.unit for n in nominees], 10, 22)
-    name_w = _fit([n.name for n in nominees], 8, 24)
+    unit_w = fit_width([n.unit for n in nominees], 10, 22)
+    name_w = fit_width([n.name for n in nominees], 8, 24)
     widths = {1: 4, 2: 5, 3: unit_w, 4: name_w, total_col: 8, self_total_col: 8, note_col: 22}
     for n, nominee in enumerate(nominees):
-        lines = max(_lines(nominee.unit, unit_w), _lines(nominee.name, name_w))
+        lines = max(wrapped_lines(nominee.unit, unit_w), wrapped_lines(nominee.name, name_w))
         ws.row_dimensions[FIRST_ROW + n].height = max(22, 15 * lines + 4)
     for col in range(1, last + 1):
         ws.column_dimensions[get_column_letter(col)].width = widths.get(col, 6.5)
@@ -248,7 +247,7 @@ def item_header(item: RubricItem) -> str:
 def _head(cell, text) -> None:
     if text is not None:
         set_text(cell, text)
-    cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEAD_FILL, CENTER, SCORE_BORDER
+    cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, SCORE_BORDER
 
 
 def _sheet_title(award: Award, used: set[str]) -> str:
@@ -258,21 +257,6 @@ def _sheet_title(award: Award, used: set[str]) -> str:
         title, n = f"{base[:26]}_{n}", n + 1
     used.add(title)
     return title
-
-
-def text_width(text: str) -> int:
-    """Width in Excel character units: a CJK character counts two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text or "")
-
-
-def _fit(texts: list[str], low: float, high: float) -> float:
-    return max(low, min(high, max((text_width(t) for t in texts), default=0) + 2))
-
-
-def _lines(text: str, width: float, fill: float = 1.0) -> int:
-    """Lines ``text`` wraps to in a column ``width`` wide (``fill``: text units per width unit)."""
-    per_line = max(1, int((width - 1) * fill))
-    return sum(max(1, -(-text_width(part) // per_line)) for part in (text or "").split("\n"))
 
 
 def _footer_safe(text: str) -> str:

@@ -16,10 +16,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from formgen.campaign.model import Award, Campaign
-from formgen.scoring.panel import SUBJECT_TITLE, _fit, _lines, _sheet_title, item_header
+from formgen.scoring.panel import SUBJECT_TITLE, _sheet_title, item_header
 from formgen.scoring.rank import Ranked, chain
 from formgen.scoring.rules import num
-from formgen.xlsx import BORDER, HEADER_FILL, OK_FILL, WARN_FILL, print_setup, set_text, set_value
+from formgen.xlsx import BORDER, HEADER_FILL, OK_FILL, WARN_FILL, fit_width, print_setup, set_text, set_value, wrapped_lines
 
 RESULTS_FILE = "评选结果.xlsx"
 
@@ -115,7 +115,7 @@ def _award_sheet(ws, campaign: Campaign, award: Award, rows: list[Ranked]) -> No
                 ws.cell(row, col).font = GREY
 
     end = 3 + len(rows)
-    widths = {1: 5, 2: _fit([r.nominee.unit for r in rows], 10, 20), 3: _fit([r.nominee.name for r in rows], 8, 22),
+    widths = {1: 5, 2: fit_width([r.nominee.unit for r in rows], 10, 20), 3: fit_width([r.nominee.name for r in rows], 8, 22),
               4: 8, total_col: 8, total_col + 1: 8, total_col + 2: 8.5, total_col + 3: 8.5, total_col + 4: 8.5,
               tie_col: 34, note_col: 30}
     for col in range(1, last + 1):
@@ -123,7 +123,7 @@ def _award_sheet(ws, campaign: Campaign, award: Award, rows: list[Ranked]) -> No
     for n, r in enumerate(rows):
         texts = [(r.nominee.unit, widths[2]), (r.nominee.name, widths[3]),
                  ("；".join(r.tie_notes), widths[tie_col]), ("；".join(_remarks(r)), widths[note_col])]
-        ws.row_dimensions[4 + n].height = max(20, 13 * max(_lines(t, w, 1.3) for t, w in texts) + 5)
+        ws.row_dimensions[4 + n].height = max(20, 13 * max(wrapped_lines(t, w, 1.3) for t, w in texts) + 5)
 
     legend = end + 2
     ws.merge_cells(start_row=legend, start_column=1, end_row=legend, end_column=last)
@@ -210,10 +210,10 @@ def _detail_sheet(ws, campaign: Campaign, ranked: dict[str, list[Ranked]]) -> No
                     c.alignment = LEFT if col in (1, 2, 3) or (why_col and col == last) else CENTER
                 units.append(r.nominee.unit)
                 names.append(r.nominee.name)
-                ws.row_dimensions[row].height = max(18, 13 * _lines("；".join(why), 36, 1.3) + 5)
+                ws.row_dimensions[row].height = max(18, 13 * wrapped_lines("；".join(why), 36, 1.3) + 5)
                 row += 1
         row += 1
-    widths = {1: 14, 2: _fit(units, 10, 20), 3: _fit(names, 8, 22), 4: 8, 4 + width + 1: 7, last: 36 if why_col else 7}
+    widths = {1: 14, 2: fit_width(units, 10, 20), 3: fit_width(names, 8, 22), 4: 8, 4 + width + 1: 7, last: 36 if why_col else 7}
     for col in range(1, last + 1):
         ws.column_dimensions[get_column_letter(col)].width = widths.get(col, 8)
     ws.freeze_panes = "E3"
