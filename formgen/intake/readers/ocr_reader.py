@@ -420,7 +420,8 @@ def _refine_skew(bw: "np.ndarray", coarse: float) -> float:
     import numpy as np
 
     h, w = bw.shape
-    ink = bw.astype(np.float32)
+    # Only horizontal strokes vote: text lines would pull towards their own baselines.
+    ink = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 1))).astype(np.float32)
 
     def sharpness(angle: float) -> float:
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
@@ -430,7 +431,9 @@ def _refine_skew(bw: "np.ndarray", coarse: float) -> float:
     best = coarse
     for span, step in ((1.0, 0.1), (0.1, 0.02)):
         best = float(max(np.arange(best - span, best + span + 1e-9, step), key=sharpness))
-    return round(best, 3)
+    # Within 0.15° the segment median is as good as deskew needs (a ruling then drifts by
+    # under a pixel per 400), and the scan path was tuned on it: only a clear miss is replaced.
+    return round(best, 3) if abs(best - coarse) > 0.15 else coarse
 
 
 def deskew(gray: "np.ndarray") -> "np.ndarray":
