@@ -43,7 +43,8 @@ from formgen.collect.collect import collect
 from formgen.collect.pool import default_jobs
 from formgen.issue.init import init_workspace
 from formgen.issue.render import issue_forms, safe_filename
-from formgen.publish.stage import make_pdfs, publish_campaign
+from formgen.publish.run import to_pdf
+from formgen.publish.stage import publish_campaign
 from formgen.sample import load_people
 from formgen.sample import packaging as pk
 from formgen.sample.fill import ALL_FORMS, Plan, UnitReturn
@@ -264,7 +265,7 @@ def main() -> int:
     done = stages.run("publish", lambda: publish_campaign(ws), lambda r: f"{len(r.documents)} documents, "
                       f"{sum(r.certificates.values())} certificates")
     if args.pdf:
-        stages.run("pdf", lambda: make_pdfs(done), lambda r: f"{len(r)} PDFs")
+        stages.run("pdf", lambda: list(to_pdf(done.printable)), lambda r: f"{len(r)} PDFs")
     total = sum(s for name, s, *_ in stages.rows if name not in ("returns", "collect+tm"))
     print(f"  formgen stages total {total:.1f} s (returns generation excluded); "
           f"unchanged re-collect: ", end="", flush=True)
