@@ -12,6 +12,7 @@ from typing import Any
 from formgen.campaign.model import Campaign
 from formgen.collect.labels import field_label, form_title
 from formgen.ledger.db import Ledger
+from formgen.collect.values import form_value, same_value, show_value
 from formgen.ledger.decisions import Decision, current, history
 from formgen.ledger.forms import CORRECTION, FormRecord, add_problem
 
@@ -19,24 +20,7 @@ ACTION_LABELS = {"set": "更正", "delete": "撤销更正", "confirm": "确认"}
 
 
 def _show(value: Any) -> str:
-    if value is None:
-        return "（空）"
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:g}"
-    return str(value)
-
-
-def _extracted(form: FormRecord, key: str) -> Any:
-    if key.startswith("items."):
-        name = key[len("items."):]
-        return next((it.get("score") for it in form.extracted.get("items") or [] if it["name"] == name), None)
-    return (form.extracted.get("fields") or {}).get(key)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return abs(float(a) - float(b)) < 1e-9
-    return _show(a).split() == _show(b).split()
+    return show_value(value, "（空）")
 
 
 def conflicts(ledger: Ledger, forms: list[FormRecord]) -> list[tuple[Decision, FormRecord, Any]]:
@@ -55,8 +39,8 @@ def conflicts(ledger: Ledger, forms: list[FormRecord]) -> list[tuple[Decision, F
             continue
         if form.id < made_against:
             continue
-        value = _extracted(form, key)
-        if not _same(value, d.new_value):
+        value = form_value(form.extracted, key)
+        if not same_value(value, d.new_value):
             out.append((d, form, value))
     return out
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from formgen.campaign.model import Campaign
 from formgen.collect.labels import field_label, form_title
-from formgen.collect.values import parse_value
+from formgen.collect.values import form_value, parse_value, same_value, show_value
 from formgen.errors import FormgenError
 from formgen.intake.review import REVIEW
 from formgen.ledger.confirmations import CONFIRM, is_confirmed, live_confirmations
@@ -161,7 +161,7 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
     def taken(form: FormRecord, e: Entry, action: str, value: Any = None) -> bool:
         """This entry was recorded already since the book was saved (a later formgen correct may
         have changed the field again: the entry must not undo it)."""
-        return any(d.action == action and (action == "confirm" or same(d.new_value, value))
+        return any(d.action == action and (action == "confirm" or same_value(d.new_value, value))
                    and (e.saved is None or d.at >= e.saved)
                    for d in decisions.get((correction_subject(form.unit, form.form_type), e.key), []))
 
@@ -183,9 +183,9 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
         if e.result == CONFIRMED:
             if is_confirmed(live, form.unit, form.form_type, e.key, form.id) or taken(form, e, "confirm"):
                 continue
-            value = extracted_value(form, e.key)
+            value = form_value(form.extracted, e.key)
             confirm_value(ledger, form.unit, form.form_type, e.key, form.id, value, note=note, who=e.who or None)
-            outcome.recorded.append(f"{what}：确认无误（{show(value)}）")
+            outcome.recorded.append(f"{what}：确认无误（{show_value(value)}）")
         elif e.result == CORRECTED:
             if not e.text:
                 refuse(f"选了“{CORRECTED}”但“{VALUE}”是空的；请填写正确的值（要清空该栏填“空”）", e.value_cell)
@@ -196,10 +196,10 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
                 refuse(str(err) if isinstance(err, FormgenError) else "该栏目已不在表格中，未记录", e.value_cell)
                 continue
             now = (form.unit, form.form_type, e.key)
-            if (now in fixes and same(fixes[now], value)) or taken(form, e, "set", value):
+            if (now in fixes and same_value(fixes[now], value)) or taken(form, e, "set", value):
                 continue
             set_correction(ledger, form.unit, form.form_type, e.key, value, note=note, who=e.who or None)
-            outcome.recorded.append(f"{what}：更正为 {show(value)}")
+            outcome.recorded.append(f"{what}：更正为 {show_value(value)}")
         else:
             refuse(f"“{e.result}”不是有效的核对结果；请选择“{CONFIRMED}”或“{CORRECTED}”", e.result_cell)
 
@@ -212,27 +212,6 @@ def confirm_value(ledger: Ledger, unit: str, form_type: str, key: str, form_id: 
         delete_correction(ledger, unit, form_type, key, note=note, who=who)
     return record_decision(ledger, CONFIRM, correction_subject(unit, form_type), key, value, action="confirm",
                            old=value, note=note, who=who, basis={"form_id": form_id, "extracted": value})
-
-
-def extracted_value(form: FormRecord, key: str) -> Any:
-    if key.startswith("items."):
-        name = key[len("items."):]
-        return next((it.get("score") for it in form.extracted.get("items") or [] if it["name"] == name), None)
-    return (form.extracted.get("fields") or {}).get(key)
-
-
-def show(value: Any) -> str:
-    if value is None:
-        return "空"
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:g}"
-    return str(value)
-
-
-def same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return abs(float(a) - float(b)) < 1e-9
-    return show(a).split() == show(b).split()
 
 
 # ---- writing ----------------------------------------------------------------------------------
@@ -284,10 +263,10 @@ class ReviewColumns:
             d = self.live[(correction_subject(f.unit, f.form_type), p.field)]
             result, who, status = CONFIRMED, d.who, "已确认无误"
         elif key in self.fixes:
-            result, text = CORRECTED, show(self.fixes[key])
+            result, text = CORRECTED, show_value(self.fixes[key])
             who = self.who.get((correction_subject(f.unit, f.form_type), p.field), "")
         c = self.col
-        set_value(self.sh.cell(row, c), extracted_value(f, p.field))
+        set_value(self.sh.cell(row, c), form_value(f.extracted, p.field))
         for i, v in enumerate((result, text, who), start=1):
             cell = self.sh.cell(row, c + i)
             set_text(cell, v)

@@ -37,3 +37,27 @@ def parse_value(spec: FormSpec, key: str, text: str) -> Any:
     if value is None:
         raise FormgenError(f"“{text}”不是有效的{f.label}；应为{_KIND_WORDS[f.kind]}")
     return value
+
+
+def form_value(extracted: dict, key: str) -> Any:
+    """The value a form gave for ``key`` ("items.组织宣传" is an item's score)."""
+    if key.startswith("items."):
+        name = key[len("items."):]
+        return next((it.get("score") for it in extracted.get("items") or [] if it["name"] == name), None)
+    return (extracted.get("fields") or {}).get(key)
+
+
+def show_value(value: Any, empty: str = "空") -> str:
+    """A value as staff read it: 15.0 → "15", None → ``empty``."""
+    if value is None:
+        return empty
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    return str(value)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as numbers, or as text up to white space."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) < 1e-9
+    return show_value(a).split() == show_value(b).split()
