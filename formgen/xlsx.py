@@ -6,7 +6,10 @@ LibreOffice show literally.
 """
 from __future__ import annotations
 
+import hashlib
+import zipfile
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,8 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 # A returned workbook larger than this is not one of ours (a scorer pasted photos, or sent the wrong file).
 MAX_BOOK_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # an encrypted .xlsx is an OLE file
 
 # Characters XML 1.0 cannot hold; openpyxl raises IllegalCharacterError on them.
 _ILLEGAL = {c for c in range(32) if c not in (9, 10, 13)}
@@ -121,6 +126,35 @@ def book_bytes(path: Path, what: str, limit: int = MAX_BOOK_BYTES) -> tuple[byte
     if len(data) > limit:
         return None, f"文件过大（{len(data) // 1024 // 1024} MB），不像{what}，未读取"
     return data, ""
+
+
+def open_book(path: Path, what: str, damaged: str, *, data_only: bool = True, read_only: bool = False):
+    """A returned workbook opened from one read of its bytes: ``(workbook, sha256, "")``,
+    or ``(None, sha256 or "", one Chinese line why not)``.
+
+    Too large, encrypted, inflating to more than ``MAX_UNPACKED`` and damaged are told
+    apart; ``damaged`` is the caller's line for a file openpyxl cannot open (the
+    exception's name is appended).
+    """
+    from openpyxl import load_workbook
+
+    data, why = book_bytes(path, what)
+    if data is None:
+        return None, "", why
+    sha = hashlib.sha256(data).hexdigest()
+    if data[:8] == OLE_MAGIC:
+        return None, sha, "已加密（请去掉打开密码后再放入），未读取"
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = 0  # openpyxl below gives the damaged-file line
+    if unpacked > MAX_UNPACKED:
+        return None, sha, f"文件解压后过大（{unpacked // 1024 // 1024} MB），不像{what}，未读取"
+    try:
+        return load_workbook(BytesIO(data), data_only=data_only, read_only=read_only), sha, ""
+    except Exception as e:  # openpyxl raises many kinds on damaged files
+        return None, sha, f"{damaged}（{type(e).__name__}），未读取"
 
 
 def text_width(text: str) -> int:

@@ -319,9 +319,9 @@ def test_rating_levels_are_chosen_and_weighted_by_group(ws):
 
 
 def test_zip_bomb_is_refused(ws, monkeypatch):
-    import formgen.scoring.panel as panel
+    import formgen.xlsx as xlsx
 
     path = write_panel(ws, ["张三"], _nominees())[0]
-    monkeypatch.setattr(panel, "MAX_UNPACKED", 10_000)
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED", 10_000)
     _, problems = read_panel(ws, [path])
     assert "解压后过大" in str(problems[0])

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ from formgen.ledger.files import CHINA_TZ
 from formgen.ledger.decisions import history, record_decision
 from formgen.ledger.forms import CORRECTION, FormRecord, ProblemRow, all_forms, correction_subject, list_corrections
 from formgen.ledger.forms import delete_correction, set_correction
-from formgen.xlsx import BookProblem, book_bytes
+from formgen.xlsx import BookProblem, open_book
 
 SHEET = "问题清单"
 READ, RESULT, VALUE, WHO, KEY = "识别值", "核对结果", "更正为", "核对人", "核对编号"
@@ -92,18 +91,13 @@ def cell_text(value: Any) -> str:
 def read_entries(path: Path) -> tuple[list[Entry], BookProblem | None]:
     """The filled review rows of ``path`` (none when it does not exist or has no review
     columns), or a problem when it cannot be opened."""
-    from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
     if not path.exists():
         return [], None
-    data, why = book_bytes(path, "收件情况表")
-    if data is None:
+    wb, _, why = open_book(path, "收件情况表", "无法打开（可能已损坏或不是 Excel 文件），其中填写的核对结果未能读取")
+    if wb is None:
         return [], BookProblem(path.name, why)
-    try:
-        wb = load_workbook(BytesIO(data), data_only=True)
-    except Exception:  # noqa: BLE001 - a damaged or foreign file must not stop the run
-        return [], BookProblem(path.name, "无法打开（可能已损坏或不是 Excel 文件），其中填写的核对结果未能读取")
     if SHEET not in wb.sheetnames:
         return [], None
     sh = wb[SHEET]

@@ -13,12 +13,11 @@ adjustment (被评为最不满意科室) to the year.
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from formgen.campaign.model import Campaign, Unit
@@ -27,7 +26,7 @@ from formgen.records import EventRow
 from formgen.scoring.assess import assessed_award, rule_index, subjects
 from formgen.scoring.periods import Period, as_date
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import BORDER, BookProblem, book_bytes, header_cell, print_setup, set_text, validation
+from formgen.xlsx import BORDER, BookProblem, header_cell, print_setup, set_text, validation, open_book
 
 SHEET = "台账"
 LISTS = "_lists"
@@ -165,15 +164,10 @@ def read_event_log(campaign: Campaign, units: list[Unit], path: Path) -> BookRea
     def problem(message, cell=None, sheet=SHEET):
         read.problems.append(BookProblem(name, message, sheet if cell else None, cell))
 
-    data, why = book_bytes(path, "台账")
-    if data is None:
+    wb, read.sha256, why = open_book(path, "台账", "不是可以打开的 .xlsx 工作簿，请用 Excel/WPS 另存为 .xlsx 后重新读入",
+                                     read_only=True)
+    if wb is None:
         problem(why)
-        return read
-    read.sha256 = hashlib.sha256(data).hexdigest()
-    try:
-        wb = load_workbook(path, data_only=True, read_only=True)
-    except Exception as e:  # openpyxl raises many kinds on damaged files
-        problem(f"不是可以打开的 .xlsx 工作簿（{type(e).__name__}），请用 Excel/WPS 另存为 .xlsx 后重新读入")
         return read
     try:
         if SHEET not in wb.sheetnames:

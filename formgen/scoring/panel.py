@@ -16,15 +16,13 @@ unlocked, and the workbook structure is locked.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -34,12 +32,11 @@ from formgen.filenames import safe_filename
 from formgen.numeric import parse_number
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import HEADER_FILL, BookProblem, book_bytes, fit_width, print_setup, set_text, validation, wrapped_lines
+from formgen.xlsx import HEADER_FILL, BookProblem, fit_width, print_setup, set_text, validation, wrapped_lines, open_book
 
 ANCHOR_SHEET = "_formgen"
 FORMAT = "formgen-panel-1"
 NOTE_KEY = "_note"  # JudgeScore.observations key of the judge's 备注 for a nominee
-MAX_UNPACKED = 200 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
 
 HEADER_ROW = 3  # item names; row 4: 自评 / 评分
 FIRST_ROW = 5
@@ -311,27 +308,9 @@ def _read_one(campaign: Campaign, path: Path) -> PanelRead:
     def problem(message, sheet=None, cell=None):
         read.problems.append(BookProblem(name, message, sheet, cell))
 
-    data, why = book_bytes(path, "评分表")
-    if data is None:
+    wb, read.sha256, why = open_book(path, "评分表", "文件已损坏或不是 Excel 工作簿，无法打开", data_only=False)
+    if wb is None:
         problem(why)
-        return read
-    read.sha256 = hashlib.sha256(data).hexdigest()
-    if not zipfile.is_zipfile(path):
-        kind = "已加密（请去掉打开密码后再放入）" if data[:8] == bytes.fromhex("D0CF11E0A1B11AE1") else "不是 .xlsx 工作簿"
-        problem(f"{kind}，未读取")
-        return read
-    try:
-        with zipfile.ZipFile(path) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError):
-        unpacked = 0
-    if unpacked > MAX_UNPACKED:
-        problem(f"文件解压后过大（{unpacked // 1024 // 1024} MB），不像评分表，未读取")
-        return read
-    try:
-        wb = load_workbook(path, data_only=False)
-    except Exception as e:  # openpyxl raises many kinds on damaged files
-        problem(f"文件已损坏或不是 Excel 工作簿，无法打开（{type(e).__name__}）")
         return read
     if ANCHOR_SHEET not in wb.sheetnames:
         problem("不是 formgen 生成的评分表（缺少隐藏的 _formgen 工作表），请使用 formgen panel 生成的评分表填写")

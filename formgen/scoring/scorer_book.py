@@ -13,11 +13,10 @@ same period.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 
@@ -27,7 +26,7 @@ from formgen.scoring.assess import assessed_award, subjects
 from formgen.scoring.event_book import _value, expects
 from formgen.scoring.periods import Period
 from formgen.scoring.rules import num, rule_key
-from formgen.xlsx import BORDER, BookProblem, book_bytes, header_cell, print_setup, set_text, validation
+from formgen.xlsx import BORDER, BookProblem, header_cell, print_setup, set_text, validation, open_book
 
 SHEET = "考核评分"
 ANCHOR = "_formgen"
@@ -143,15 +142,9 @@ def read_scorer_book(campaign: Campaign, units: list[Unit], path: Path) -> Score
     def problem(message, cell=None):
         read.problems.append(BookProblem(name, message, SHEET if cell else None, cell))
 
-    data, why = book_bytes(path, "考核评分表")
-    if data is None:
+    wb, read.sha256, why = open_book(path, "考核评分表", "不是可以打开的 .xlsx 工作簿")
+    if wb is None:
         problem(why)
-        return read
-    read.sha256 = hashlib.sha256(data).hexdigest()
-    try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as e:
-        problem(f"不是可以打开的 .xlsx 工作簿（{type(e).__name__}）")
         return read
     if ANCHOR not in wb.sheetnames or SHEET not in wb.sheetnames:
         problem("不是 formgen 生成的考核评分表（缺少隐藏信息或“考核评分”工作表），请用 formgen panel 生成的表填写")

@@ -29,13 +29,12 @@ scores are from, so a department that returns another's workbook is caught by
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 
@@ -43,7 +42,7 @@ from formgen.campaign.model import Award, Campaign, Rubric, RubricItem
 from formgen.campaign.scope import applies
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import ScoringError, as_decimal, num, rule_key
-from formgen.xlsx import BORDER, HEADER_FILL, BookProblem, book_bytes, print_setup, set_text, validation
+from formgen.xlsx import BORDER, HEADER_FILL, BookProblem, print_setup, set_text, validation, open_book
 
 META = "_formgen_subscores"
 SCORER_CELL = "C2"
@@ -288,15 +287,9 @@ def meta_columns(wb) -> dict[str, list[tuple]]:
 def read_book(path: Path) -> BookRead:
     out = BookRead(path=path)
     name = path.name
-    data, why = book_bytes(path, "评分报送表")
-    if data is None:
+    wb, out.sha256, why = open_book(path, "评分报送表", "无法打开，请确认是 formgen scorers 生成的评分报送表（.xlsx）且未加密")
+    if wb is None:
         out.problems.append(BookProblem(name, why))
-        return out
-    out.sha256 = hashlib.sha256(data).hexdigest()
-    try:
-        wb = load_workbook(path, data_only=True)
-    except Exception:
-        out.problems.append(BookProblem(name, "无法打开，请确认是 formgen scorers 生成的评分报送表（.xlsx）且未加密"))
         return out
     if META not in wb.sheetnames:
         out.problems.append(BookProblem(name, "不是 formgen scorers 生成的评分报送表（缺少隐藏的说明页）；请用生成的表填写"))
