@@ -16,18 +16,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def pages_of(path: Path) -> int:
-    if path.suffix.lower() != ".pdf":
-        return 1
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
+from bench_photo import pages_of  # noqa: E402  (one page counter for both OCR benches)
 
 
 def main() -> int:
