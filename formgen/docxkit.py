@@ -776,6 +776,39 @@ def unwrap_run(document_xml: str, token: str) -> str:
                   flags=re.S)
 
 
+STYLES_WITH_EFFECTS_REL = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def drop_styles_with_effects(doc):
+    """Drop word/stylesWithEffects.xml (its relationship, hence the part and its content type).
+
+    python-docx's default template carries Word 2010's copy of the styles; formgen changes
+    styles.xml (fonts, sizes) but not that copy, and Office's checker then says Word may
+    repair the file. The part is optional (Word 2013 and later do not write it).
+    """
+    part = doc.part
+    for rid in [rid for rid, rel in part.rels.items() if rel.reltype == STYLES_WITH_EFFECTS_REL]:
+        part.drop_rel(rid)
+    return doc
+
+
+def new_document(template=None):
+    """``docx.Document(template)`` without the stale stylesWithEffects part: every formgen
+    document starts here."""
+    from docx import Document
+
+    return drop_styles_with_effects(Document(template))
+
+
+def save_document(doc, path: Path) -> Path:
+    """Save ``doc`` through formgen.outputs (atomic; beside the old file when that one is open);
+    returns the path written."""
+    from formgen.outputs import write_file
+
+    drop_styles_with_effects(doc)
+    return write_file(path, doc.save)
+
+
 def slim_package(data: bytes, drop: tuple[str, ...]) -> dict[str, bytes]:
     """The parts of a package except those whose names start with ``drop``, styles cut to those in use.
 
@@ -847,7 +880,9 @@ def set_custom_properties(docx: bytes | str | Path, props: dict[str, str]) -> by
         dst.writestr(CUSTOM_PROPS_PART, custom_properties_xml(props))
     result = out.getvalue()
     if path:
-        path.write_bytes(result)
+        from formgen.outputs import write_bytes
+
+        write_bytes(path, result)
     return result
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from formgen import docxkit as dk
@@ -18,7 +17,7 @@ from formgen.ballots.settings import BallotRating
 
 
 def write_docx(rating: BallotRating, path: Path) -> Path:
-    doc = Document()
+    doc = dk.new_document()
     dk.set_document_defaults(doc, dk.SONGTI, 10.5)
     dk.setup_page(doc.sections[0], margins_mm={"top": 20, "bottom": 18, "left": 20, "right": 20}, line_pitch=None)
     k = len(rating.levels)
@@ -45,5 +44,4 @@ def write_docx(rating: BallotRating, path: Path) -> Path:
                 dk.cell_text(table.cell(i, 2 + j), "□", dk.SONGTI, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
         dk.add_par(doc, "注：本文件供调整文字用。需要机读统计的测评票，请打印同目录下的 PDF 版本"
                        "（带四角定位标记和底部条码，每份票号不同）。", dk.SONGTI, 9, before_pt=6)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)

@@ -15,6 +15,7 @@ from formgen.ballots.code import NBITS, SheetCode, encode
 from formgen.ballots.settings import BallotRating, BallotSettings
 from formgen.errors import FormgenError
 from formgen.filenames import safe_filename
+from formgen.outputs import write_bytes
 
 # TrueType CJK fonts reportlab can embed (it cannot embed the CFF-based Noto CJK);
 # a Song (明体) face first, as office forms use. Without any, the standard Adobe
@@ -171,8 +172,7 @@ def write_ballots(settings: BallotSettings, out_dir: Path) -> list[Path]:
             if g.count == 0:
                 continue
             path = out_dir / (safe_filename(f"{rating.title}_{g.name}_{g.count}份") + ".pdf")
-            path.write_bytes(render_rating(settings, rating, gi, [s for i, s in serials if i == gi]))
-            written.append(path)
+            written.append(write_bytes(path, render_rating(settings, rating, gi, [s for i, s in serials if i == gi])))
         written.append(write_docx(rating, out_dir / (safe_filename(f"{rating.title}（可编辑）") + ".docx")))
     return written
 

@@ -13,6 +13,7 @@ from formgen.ballots.workbook import BOOK_NAME, decisions_in_book, write_book
 from formgen.errors import ConfigError, FormgenError
 from formgen.intake.limits import MAX_BYTES
 from formgen.ledger import ballots as LB
+from formgen.lock import locked
 
 BALLOTS_IN = "ballots_in"  # where the office puts scanned / photographed ballots
 
@@ -38,6 +39,7 @@ def book_path(ws) -> Path:
     return ws.out_dir("tally") / BOOK_NAME
 
 
+@locked("ballots read")
 def read_ballots(ws, paths: list[Path] | None = None, ledger=None):
     """Read ``ballots_in/`` (or ``paths``) into the ledger; returns the report and the workbook."""
     settings = ballot_settings(ws)
@@ -87,6 +89,7 @@ def _take_book_decisions(ledger, settings, book: Path) -> int:
     return n
 
 
+@locked("ballots decide")
 def decide_row(ws, source: str, row_no: int, level: str, by: str = "", note: str = "") -> Path:
     from formgen.ballots.tally import decide  # noqa: PLC0415
 

@@ -20,6 +20,7 @@ from formgen.errors import FormgenError
 from formgen.ledger import ballots as LB
 from formgen.ledger.db import Ledger
 from formgen.ledger.tallies import tally_counts
+from formgen.outputs import write_file
 
 BOOK_NAME = "测评票统计.xlsx"
 FLAG_SHEET = "待人工判定"
@@ -40,14 +41,7 @@ def write_book(ledger: Ledger, settings: BallotSettings, path: Path) -> Path:
     _invalid(wb.create_sheet("无效项"), reads, decided)
     _problems(wb.create_sheet("问题页"), LB.page_problems(ledger))
     _history(wb.create_sheet("判定记录"), LB.decisions(ledger))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    try:
-        tmp.replace(path)
-    except PermissionError:
-        raise FormgenError(f"{path.name} 正在被 Excel/WPS 打开，无法更新；请关闭后重试") from None
-    return path
+    return write_file(path, wb.save)
 
 
 def totals_name(settings: BallotSettings, rating) -> str:

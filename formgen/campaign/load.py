@@ -223,6 +223,7 @@ def write_units(path: Path, units: list[Unit]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from formgen.outputs import write_file
     from formgen.xlsx import set_text
 
     wb = Workbook()
@@ -236,4 +237,4 @@ def write_units(path: Path, units: list[Unit]) -> None:
         for col, v in enumerate((u.name, u.category, u.contact, u.email), start=1):
             set_text(ws.cell(row=r, column=col), v)
     ws.freeze_panes = "A2"
-    wb.save(path)
+    write_file(path, wb.save)

@@ -23,6 +23,15 @@ class FormgenGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
+            return self._invoke(ctx)
+        finally:  # a file written beside one open in Excel: said even when the command failed later
+            from formgen.outputs import take_notices
+
+            for line in take_notices():
+                click.echo(f"提醒：{line}", err=True)
+
+    def _invoke(self, ctx: click.Context):
+        try:
             return super().invoke(ctx)
         except FormgenError as e:
             click.echo(f"错误：{e}", err=True)

@@ -36,6 +36,7 @@ from formgen.intake.limits import MAX_BYTES, too_large
 from formgen.intake.normalize import count_chars, squash
 from formgen.intake.result import ExtractResult, SourceFile
 from formgen.collect.status_book import BOOK_NAME, write_status_book
+from formgen.lock import locked
 from formgen.ledger.db import Ledger
 from formgen.ledger.files import CHINA_TZ, receipts_of_file, sha256_of, store_blob
 from formgen.ledger.forms import list_problems, record_deeds, record_form
@@ -105,6 +106,7 @@ def _hash_file(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+@locked("collect")
 def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress | None = None,
             jobs: int = 1, hand_over: Callable[[Path], bool] | None = None) -> CollectReport:
     """Collect ``paths`` (default: forms_in/) into the workspace's ledger; see the module docstring.

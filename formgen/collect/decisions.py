@@ -19,6 +19,7 @@ from formgen.collect.values import EMPTY, parse_value  # noqa: F401 - EMPTY: wha
 from formgen.errors import FormgenError
 from formgen.forms import FormSpec
 from formgen.intake.matcher import resolve_form, resolve_key
+from formgen.lock import locked
 from formgen.ledger.files import Receipt, assign_unit, get_receipt
 from formgen.ledger.forms import all_forms, delete_correction, list_corrections, set_correction
 from formgen.workspace import Workspace
@@ -57,6 +58,7 @@ def corrections(ws: Workspace) -> list[dict]:
         return list_corrections(ledger)
 
 
+@locked("correct")
 def correct(ws: Workspace, unit: str, form: str, field: str, value: str | None, note: str | None = None,
             delete: bool = False) -> Correction:
     """Set (or with ``delete`` withdraw) the staff's value of ``field`` on ``unit``'s ``form``."""
@@ -85,6 +87,7 @@ def correct(ws: Workspace, unit: str, form: str, field: str, value: str | None, 
     return done
 
 
+@locked("assign")
 def assign(ws: Workspace, file_no: int, unit: str | None, exclude: bool = False, note: str | None = None) -> Receipt:
     """Staff say which unit sent file ``file_no`` (numbers as in 收件情况.xlsx), or that it does not count."""
     if bool(unit) == exclude:

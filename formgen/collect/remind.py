@@ -21,6 +21,7 @@ from formgen.errors import FormgenError
 from formgen.filenames import MAX_NAME_BYTES, fit_name, safe_filename
 from formgen.ledger.files import CHINA_TZ, now
 from formgen.ledger.views import DEEDS, Expected, UnitStatus, unit_status
+from formgen.outputs import write_bytes
 from formgen.workspace import Workspace
 
 
@@ -146,7 +147,7 @@ def write_reminders(ws: Workspace, out_dir: Path | None = None, when: datetime |
         msg, bad = reminder_message(campaign, st, emails, when)
         path = out_dir / fit_name(f"{i:02d}_", safe_filename(st.unit, MAX_NAME_BYTES), ".eml")
         try:
-            path.write_bytes(bytes(msg))
+            path = write_bytes(path, bytes(msg))
         except OSError as e:  # one unwritable reminder must not cost the others
             failed.append(f"{st.unit[:30]}：{e.strerror or e}")
             continue

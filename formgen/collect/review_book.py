@@ -60,6 +60,7 @@ class Entry:
     value_cell: str
     shown: list | None = None  # what formgen wrote in the row: unchanged means no staff edit
     saved: datetime | None = None  # when the workbook was last saved (China time, naive)
+    sheet: str = SHEET  # as staff named it
 
 
 @dataclass
@@ -68,6 +69,7 @@ class ReviewOutcome:
     problems: list[BookProblem] = field(default_factory=list)
     # (form id, key) → (核对结果, 更正为, 核对人, why not recorded): written back as typed
     pending: dict[tuple[int, str], tuple[str, str, str, str]] = field(default_factory=dict)
+    keep_old: str | None = None  # why the workbook must not be overwritten (it could not be moved aside)
 
     def lines(self) -> list[str]:
         return self.recorded + [str(p) for p in self.problems]
@@ -88,57 +90,99 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_entries(path: Path) -> tuple[list[Entry], BookProblem | None]:
+@dataclass
+class BookEntries:
+    """What :func:`read_entries` found in a workbook."""
+
+    entries: list[Entry] = field(default_factory=list)
+    bad: BookProblem | None = None  # the workbook could not be opened at all
+    lost: list[BookProblem] = field(default_factory=list)  # filled rows that match no form (one line each)
+
+
+def review_sheet(wb):
+    """The review sheet and its header: 问题清单, or whichever sheet has the 核对结果 column
+    (staff rename sheets: 问题清单（已核）). ``(sheet, header row, {title: column})``, or Nones."""
+    ordered = sorted(wb.worksheets, key=lambda sh: sh.title != SHEET)
+    for sh in ordered:
+        for r in range(1, min(sh.max_row, 5) + 1):  # a title row may have been inserted above
+            cols = {str(c.value).split("\n")[0].strip(): c.column for c in sh[r] if c.value}
+            if RESULT in cols:
+                return sh, r, cols
+    return None, None, {}
+
+
+def read_entries(path: Path) -> BookEntries:
     """The filled review rows of ``path`` (none when it does not exist or has no review
-    columns), or a problem when it cannot be opened."""
+    columns); a problem when it cannot be opened; a line for each filled row whose hidden
+    核对编号 was damaged or deleted, naming the row and what it said."""
     from openpyxl.utils import get_column_letter
 
+    found = BookEntries()
     if not path.exists():
-        return [], None
+        return found
     wb, _, why = open_book(path, "收件情况表", "无法打开（可能已损坏或不是 Excel 文件），其中填写的核对结果未能读取")
     if wb is None:
-        return [], BookProblem(path.name, why)
-    if SHEET not in wb.sheetnames:
-        return [], None
-    sh = wb[SHEET]
-    cols = {str(c.value).split("\n")[0]: c.column for c in sh[1] if c.value}
-    if RESULT not in cols or KEY not in cols:
-        return [], None
+        found.bad = BookProblem(path.name, why)
+        return found
+    sh, head, cols = review_sheet(wb)
+    if sh is None:
+        return found
     saved = datetime.fromtimestamp(path.stat().st_mtime, CHINA_TZ).replace(tzinfo=None, microsecond=0)
-    out = []
-    for r in range(2, sh.max_row + 1):
-        try:
-            ref = json.loads(str(sh.cell(r, cols[KEY]).value or ""))
-            form_id, key, shown = int(ref["form_id"]), str(ref["key"]), ref.get("shown")
-        except (ValueError, TypeError, KeyError):
-            continue  # not a review row (or its hidden reference was damaged)
-        result = cell_text(sh.cell(r, cols[RESULT]).value)
-        text = cell_text(sh.cell(r, cols[VALUE]).value) if VALUE in cols else ""
-        who = cell_text(sh.cell(r, cols[WHO]).value) if WHO in cols else ""
+
+    def at(r: int, name: str) -> str:
+        return cell_text(sh.cell(r, cols[name]).value) if name in cols else ""
+
+    for r in range(head + 1, sh.max_row + 1):
+        result, text, who = at(r, RESULT), at(r, VALUE), at(r, WHO)
         if not result and text:
             result = CORRECTED  # a corrected value typed without choosing 更正
+        try:
+            ref = json.loads(at(r, KEY)) if KEY in cols else None
+            form_id, key, shown = int(ref["form_id"]), str(ref["key"]), ref.get("shown")
+        except (ValueError, TypeError, KeyError):
+            if result:  # staff wrote here, but formgen cannot tell which value the row is about
+                found.lost.append(_lost(path, sh, r, cols, result, text))
+            continue
         if result:
-            out.append(Entry(r, form_id, key, result, text, who,
-                             f"{get_column_letter(cols[RESULT])}{r}",
-                             f"{get_column_letter(cols[VALUE] if VALUE in cols else cols[RESULT])}{r}", shown, saved))
-    return out, None
+            found.entries.append(Entry(r, form_id, key, result, text, who,
+                                       f"{get_column_letter(cols[RESULT])}{r}",
+                                       f"{get_column_letter(cols.get(VALUE, cols[RESULT]))}{r}", shown, saved, sh.title))
+    return found
+
+
+def _lost(path: Path, sh, r: int, cols: dict, result: str, text: str) -> BookProblem:
+    from openpyxl.utils import get_column_letter
+
+    about = "".join(f"{cell_text(sh.cell(r, cols[name]).value)} " for name in ("单位", "表格", "字段") if name in cols)
+    said = f"“{result}”" + (f"，{VALUE}“{text}”" if text else "")
+    damage = "已损坏" if KEY in cols else "所在的隐藏列已被删除"
+    return BookProblem(path.name, f"第 {r} 行（{about.strip() or '内容不详'}）填写的{said}无法对应到台账中的表格"
+                                  f"（隐藏的“{KEY}”{damage}），未记录", sh.title,
+                       f"{get_column_letter(cols[RESULT])}{r}")
 
 
 def take_review(ledger: Ledger, ws, path: Path) -> ReviewOutcome:
-    """Record what staff wrote in the review columns of ``path`` (see the module docstring)."""
-    entries, bad = read_entries(path)
+    """Record what staff wrote in the review columns of ``path`` (see the module docstring).
+
+    A workbook holding entries that could not be read (it cannot be opened, or rows match no
+    form) is renamed to stay beside the new one; when even that fails, ``keep_old`` tells the
+    writer not to overwrite it."""
+    found = read_entries(path)
     outcome = ReviewOutcome()
-    if bad is not None:
-        aside = path.with_name(f"{path.stem}（无法读取，{datetime.now():%Y%m%d-%H%M%S}）{path.suffix}")
+    if found.bad is None and found.entries:
+        apply_entries(ledger, ws.campaign, found.entries, path.name, outcome)
+    unread = [found.bad] if found.bad is not None else found.lost
+    if unread:
+        aside = path.with_name(f"{path.stem}（有未读入的核对，{datetime.now():%Y%m%d-%H%M%S}）{path.suffix}")
         try:
             path.replace(aside)
-            bad.message += f"；已改名为 {aside.name} 保留，请在新生成的 {path.name} 中重新填写"
+            kept = f"原工作簿已改名为 {aside.name} 保留在同一文件夹"
         except OSError:
-            bad.message += "；请关闭或删除该文件后重新运行"
-        outcome.problems.append(bad)
-        return outcome
-    if entries:
-        apply_entries(ledger, ws.campaign, entries, path.name, outcome)
+            outcome.keep_old = "中有未能读入的核对结果"
+            kept = "原工作簿未覆盖"
+        for p in unread:
+            p.message += f"；{kept}，请在新生成的 {path.name} 中重新填写"
+        outcome.problems.extend(unread)
     return outcome
 
 
@@ -164,7 +208,7 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
             continue  # as formgen wrote it: a decision already in the ledger (or changed since by formgen correct)
 
         def refuse(message: str, cell: str) -> None:
-            outcome.problems.append(BookProblem(book, message, SHEET, cell))
+            outcome.problems.append(BookProblem(book, message, e.sheet, cell))
             outcome.pending[(e.form_id, e.key)] = (e.result, e.text, e.who, message)
 
         form = forms.get(e.form_id)
@@ -173,7 +217,7 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
             refuse("这一行对应的表格已不在台账中（或尚未确定报送单位），未记录", e.result_cell)
             continue
         what = f"{form.unit} {form_title(campaign, form.form_type)}“{field_label(campaign, form.form_type, e.key)}”"
-        note = f"在 {book}“{SHEET}”第 {e.row} 行核对"
+        note = f"在 {book}“{e.sheet}”第 {e.row} 行核对"
         if e.result == CONFIRMED:
             if is_confirmed(live, form.unit, form.form_type, e.key, form.id) or taken(form, e, "confirm"):
                 continue

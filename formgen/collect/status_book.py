@@ -22,6 +22,7 @@ from formgen.ledger.db import Ledger
 from formgen.ledger.files import all_receipts, route_label
 from formgen.ledger.forms import all_deeds, all_forms, list_problems
 from formgen.ledger.views import deeds_label, unit_status
+from formgen.outputs import write_file
 from formgen.workspace import Workspace
 from formgen.xlsx import BORDER, ERROR_FILL, OK_FILL, WARN_FILL, WRAP, header_row, print_setup, set_text, set_value
 
@@ -73,11 +74,8 @@ def write_status_book(ledger: Ledger, ws: Workspace, path: Path) -> Path:
     _problems_sheet(wb.create_sheet("问题清单"), ledger, campaign, review.pending)
     _files_sheet(wb.create_sheet("收到的文件"), ledger, campaign)
     corrections_sheet(wb.create_sheet("人工更正"), ledger, campaign, all_forms(ledger))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)  # never leave a half-written workbook where Excel may have the old one open
-    return path
+    # atomic; beside the old one when Excel has it open or it holds entries that could not be read
+    return write_file(path, wb.save, keep_old=review.keep_old)
 
 
 def _units_sheet(sh, ledger: Ledger, ws: Workspace) -> None:

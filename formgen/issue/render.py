@@ -28,6 +28,7 @@ from formgen.errors import ConfigError, FormgenError
 from formgen.filenames import fit_name, safe_filename
 from formgen.forms import FormSpec
 from formgen.issue.templates import NOTICE_TEMPLATE, notice_context, template_name, write_templates
+from formgen.outputs import write_bytes
 from formgen.workspace import Workspace
 
 SENTINEL = "FGUNITSENTINEL7Q3Z"
@@ -75,6 +76,7 @@ def _docxtpl_render(path: Path, context: dict) -> bytes:
     try:
         tpl = DocxTemplate(str(path))
         tpl.render(context, autoescape=True)
+        dk.drop_styles_with_effects(tpl.docx)  # a template from an older formgen still carries it
         buf = io.BytesIO()
         tpl.save(buf)
     except jinja2.TemplateError as e:
@@ -139,9 +141,9 @@ def _check_template(spec: FormSpec, path: Path, rendered: bytes, campaign: Campa
     return out
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes) -> Path:
     try:
-        path.write_bytes(data)
+        return write_bytes(path, data)
     except PermissionError:
         raise FormgenError(f"无法写入 {path}（文件可能正在 Word 或 WPS 中打开），请关闭后重试") from None
     except OSError as e:
@@ -183,7 +185,7 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
     notice = _docxtpl_render(workspace.templates_dir / NOTICE_TEMPLATE, notice_context(campaign))
     notice = dk.set_custom_properties(notice, {PROP_TEMPLATE_VERSION: campaign.template_version,
                                               PROP_CAMPAIGN: campaign.id})
-    _write(report.notice, notice)
+    report.notice = _write(report.notice, notice)
 
     used: set[str] = set()
     category = {u.name: u.category for u in workspace.units}
@@ -204,11 +206,10 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
                     continue
                 data = blank.for_unit(name)
                 path = folder / fit_name(f"{stem}（", safe, "）.docx")
-                _write(path, data)
                 z.writestr(path.name, data)
-                files.append(path)
+                files.append(_write(path, data))
         zpath = out_dir / f"{safe}.zip"
-        _write(zpath, zbuf.getvalue())
+        zpath = _write(zpath, zbuf.getvalue())
         report.units.append(UnitIssue(unit=name, folder=folder, files=files, zip=zpath))
         if progress:
             progress(n + 1, len(names), name)

@@ -8,7 +8,6 @@ writes in its own document is recognised by its title (formgen.intake.free_text)
 """
 from __future__ import annotations
 
-import docx
 
 from formgen import docxkit as dk
 from formgen.anchors import field_anchor, form_anchor
@@ -21,7 +20,7 @@ BOX_MM = 165  # the rest of the first page under the heading
 
 
 def build_report(campaign: Campaign, spec: FormSpec):
-    doc = docx.Document()
+    doc = dk.new_document()
     dk.set_document_defaults(doc, dk.FANGSONG, dk.BODY_PT)
     dk.setup_page(doc.sections[0], landscape=False, line_pitch=None)
     if spec.attachment_no:

@@ -16,11 +16,11 @@ needs no code.
 """
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import docx
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt
 
@@ -30,6 +30,7 @@ from formgen.anchors import (PROP_CAMPAIGN, PROP_FORM_TYPE, PROP_TEMPLATE_VERSIO
 from formgen.campaign.model import Campaign, RubricItem
 from formgen.forms import FormSpec
 from formgen.titles import text_em, title_lines
+from formgen.outputs import write_bytes
 
 NOTICE_TEMPLATE = "通知.docx"
 README_NAME = "README-模板说明.md"
@@ -52,7 +53,7 @@ def template_name(spec: FormSpec) -> str:
 
 
 def _new_document(landscape: bool = False, body_pt: float = dk.BODY_PT):
-    doc = docx.Document()
+    doc = dk.new_document()
     dk.set_document_defaults(doc, dk.FANGSONG, body_pt)
     dk.setup_page(doc.sections[0], landscape=landscape, line_pitch=None)
     return doc
@@ -547,9 +548,9 @@ def write_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = F
         core = doc.core_properties  # what Word shows under 文件 → 信息 (python-docx's defaults otherwise)
         core.title, core.author = Path(name).stem, campaign.issuer.offices[0]
         core.last_modified_by, core.comments = campaign.issuer.offices[0], ""
-        doc.save(path)
-        dk.set_custom_properties(path, template_props(campaign, specs.get(name)))
-        written.append(path)
+        buf = io.BytesIO()
+        doc.save(buf)
+        written.append(write_bytes(path, dk.set_custom_properties(buf.getvalue(), template_props(campaign, specs.get(name)))))
     readme = templates_dir / README_NAME
     if overwrite or not readme.exists():
         readme.write_text(README, encoding="utf-8")

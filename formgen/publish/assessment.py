@@ -154,8 +154,7 @@ def quarter_sheet(campaign, s: SubjectScore, path: Path) -> Path:
     _info(doc, SIGN_LINE)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)
 
 
 def blank_sheet(campaign, path: Path) -> Path:
@@ -212,8 +211,7 @@ def annual_sheet(campaign, result, s: SubjectScore, path: Path) -> Path:
     _info(doc, SIGN_LINE)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)
 
 
 # ---------------------------------------------------------------------------
@@ -243,8 +241,7 @@ def _finish(doc, campaign, path: Path) -> Path:
     imprint(doc, campaign.issuer.offices[0], _date(campaign))
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)
 
 
 def _outcome_words(result) -> list[str]:
@@ -299,8 +296,7 @@ def report(campaign, result, path: Path) -> Path:
     imprint(doc, campaign.issuer.offices[0], _date(campaign))
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)
 
 
 def place_notice(campaign, result, o, title: str, path: Path) -> Path:

@@ -73,8 +73,7 @@ def write_results_notice(campaign: Campaign, award: Award, ranked: list, path: P
     imprint(doc, campaign.issuer.offices[0], date)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)
 
 
 def _remark(r) -> str:

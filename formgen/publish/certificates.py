@@ -29,6 +29,7 @@ from formgen.campaign.model import Award, Campaign
 from formgen.publish import layout
 from formgen.publish.model import Winner, award_title, cn_numeral_date, fill, period_title, safe_filename
 from formgen.xlsx import clean_text
+from formgen.outputs import write_bytes, write_file
 
 # Sentinels: ASCII, no XML-special characters, what python-docx writes where the values go.
 S_NAME, S_UNIT, S_SIZE, S_LINE, S_BREAK = "FGSENTxNAME", "FGSENTxUNIT", "FGSENTxSIZE", "FGSENTxLINE", "FGSENTxBREAK"
@@ -278,12 +279,11 @@ def write(campaign: Campaign, award: Award, winners: list[Winner], date, out_dir
     for cert, stem in zip(certs, file_stems(certs)):
         block = render_block(template, cert)
         path = folder_path / f"{stem}.docx"
-        path.write_bytes(template.package(template.document([alone(block)])))
-        paths.append(path)
+        paths.append(write_bytes(path, template.package(template.document([alone(block)]))))
         blocks.append(block)
     blocks = [followed(b) for b in blocks[:-1]] + [alone(blocks[-1])]
     combined = out_dir / combined_name
-    combined.write_bytes(template.package(template.document(blocks)))
+    combined = write_bytes(combined, template.package(template.document(blocks)))
     return [combined, *paths]
 
 
@@ -305,5 +305,5 @@ def render_with_docxtpl(template: bytes, campaign: Campaign, award: Award, cert:
     tpl = DocxTemplate(io.BytesIO(template))
     tpl.render({"name": clean_text(cert.name), "unit": clean_text(cert.unit), "size": size, "line": line},
                autoescape=True)
-    tpl.save(path)
-    return path
+    dk.drop_styles_with_effects(tpl.docx)
+    return write_file(path, tpl.save)

@@ -93,8 +93,7 @@ def write(data: PublishInput, path: Path) -> Path:
     imprint(doc, c.issuer.offices[0], date)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)
 
 
 def imprint(doc, office: str, date: dt.date):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from docx import Document
 from docx.shared import Pt
 
 from formgen import docxkit as dk
@@ -21,7 +20,7 @@ _LONG_LATIN = re.compile(r"[\x21-\x7e]{12,}")
 
 def new_document(landscape: bool = False, line_grid: bool = True):
     """An empty A4 document with GB/T 9704 margins, 仿宋 3号 defaults and no spacing."""
-    doc = Document()
+    doc = dk.new_document()
     dk.set_document_defaults(doc)
     dk.setup_page(doc.sections[0], landscape=landscape, line_pitch=dk.LINE_PITCH_PT if line_grid else None)
     return dk.remove_paragraphs(doc)

@@ -18,6 +18,7 @@ from formgen.publish import layout
 from formgen.publish.model import PublishInput, honor_title, ordered, safe_filename
 from formgen.publish.publicity import sort_rule
 from formgen.xlsx import BORDER, CENTER, WRAP, header_row, print_setup, set_text, set_value
+from formgen.outputs import write_file
 
 HEADERS = ["序号", "岗位名称", "所属单位", "牌匾文字", "负责人"]
 WIDTHS_CHARS = [6, 30, 26, 34, 12]
@@ -81,8 +82,7 @@ def write_docx(data: PublishInput, award: Award, path: Path) -> Path:
     layout.list_table(doc, headers, body, widths, size=size, row_mm=9, align_cols=align)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)
 
 
 def write_xlsx(data: PublishInput, award: Award, path: Path) -> Path:
@@ -107,8 +107,7 @@ def write_xlsx(data: PublishInput, award: Award, path: Path) -> Path:
     ws.freeze_panes = "A3"
     print_setup(ws, landscape=False, title_rows="2:2", centered=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_file(path, wb.save)
 
 
 def write(data: PublishInput, out_dir: Path) -> list[Path]:

@@ -21,6 +21,7 @@ from formgen.publish.model import (PublishInput, Winner, award_title, cn_date, c
                                    person_affiliation, post_display, text_vars)
 from formgen.publish.workdays import Period, working_period
 from formgen.xlsx import BORDER, CENTER, WRAP, header_row, print_setup, set_text, set_value
+from formgen.outputs import write_file
 
 _ORDINALS = "一二三四五六七八九十"
 
@@ -107,8 +108,7 @@ def write_docx(data: PublishInput, path: Path) -> Path:
     layout.signature(doc, issuer_names(data), cn_date(data.decided_on), blank_before=1)
     dk.page_numbers(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return dk.save_document(doc, path)
 
 
 # ---------------------------------------------------------------------------- .xlsx
@@ -154,8 +154,7 @@ def write_xlsx(data: PublishInput, path: Path) -> Path:
         print_setup(ws, landscape=False, title_rows="2:2", centered=True)
     _internal_sheet(wb, data, taken)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_file(path, wb.save)
 
 
 def _internal_sheet(wb, data: PublishInput, taken: set[str]) -> None:

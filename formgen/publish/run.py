@@ -6,11 +6,13 @@ printable documents in one LibreOffice call.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 from formgen.errors import FormgenError
+from formgen.outputs import write_file
 from formgen.publish import certificates, commendation, plaques, publicity
 from formgen.publish.model import PublishInput, Winner, award_title, safe_filename
 from formgen.soffice import soffice_path
@@ -110,18 +112,22 @@ def to_pdf(paths: list[Path], outdir: Path | None = None) -> list[Path]:
     if not soffice:
         raise SofficeMissing(NO_SOFFICE)
     outdir = Path(outdir or paths[0].parent)
-    with tempfile.TemporaryDirectory(prefix="formgen-lo-") as profile:
+    outdir.mkdir(parents=True, exist_ok=True)
+    # LibreOffice writes into a fresh folder beside the targets; each PDF then replaces the old one
+    # in one step (formgen.outputs), or goes beside it when the old one is open in a PDF viewer
+    with tempfile.TemporaryDirectory(prefix="formgen-lo-") as profile, \
+            tempfile.TemporaryDirectory(prefix=".~pdf-", dir=outdir) as made:
         cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, paths)]
+               "--convert-to", "pdf", "--outdir", made, *map(str, paths)]
         try:
             done = subprocess.run(cmd, capture_output=True, timeout=PDF_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             raise FormgenError(f"LibreOffice 转换 PDF 超过 {PDF_TIMEOUT_S // 60} 分钟仍未完成，已放弃；"
                                "可改用 --no-pdf 并在 Word/WPS 中另存为 PDF") from None
-    pdfs = [outdir / (p.stem + ".pdf") for p in paths]
-    missing = [p.name for p in pdfs if not p.exists()]
-    if missing:
-        detail = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise FormgenError(f"LibreOffice 未能生成 {'、'.join(missing)}"
-                           f"{'（' + detail[-1][:120] + '）' if detail else ''}；可在 Word/WPS 中打开对应 .docx 另存为 PDF")
-    return pdfs
+        fresh = [Path(made) / (p.stem + ".pdf") for p in paths]
+        missing = [p.name for p in fresh if not p.exists()]
+        if missing:
+            detail = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+            raise FormgenError(f"LibreOffice 未能生成 {'、'.join(missing)}"
+                               f"{'（' + detail[-1][:120] + '）' if detail else ''}；可在 Word/WPS 中打开对应 .docx 另存为 PDF")
+        return [write_file(outdir / src.name, lambda tmp, src=src: os.replace(src, tmp)) for src in fresh]

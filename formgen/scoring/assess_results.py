@@ -20,6 +20,7 @@ from formgen.scoring.outcomes import PLACE_WORDS
 from formgen.scoring.periods import Period
 from formgen.scoring.rules import num
 from formgen.xlsx import BORDER, OK_FILL, WARN_FILL, header_cell, print_setup, set_text, set_value, wrapped_lines
+from formgen.outputs import write_file
 
 TITLE = Font(name="黑体", size=15, bold=True)
 BOLD = Font(name="黑体", size=10, bold=True)
@@ -42,8 +43,7 @@ def write_results(workspace, result: PeriodResult) -> Path:
     if result.outcomes:
         _outcomes(wb.create_sheet("首位末位"), result)
     path = workspace.out_dir("score") / results_file(result.period)
-    wb.save(path)
-    return path
+    return write_file(path, wb.save)
 
 
 def _head(ws, row: int, heads: list[str], widths: list[float]) -> None:

@@ -27,6 +27,7 @@ from formgen.scoring.assess import assessed_award, rule_index, subjects
 from formgen.scoring.periods import Period, as_date
 from formgen.scoring.rules import num, rule_key
 from formgen.xlsx import BORDER, BookProblem, header_cell, print_setup, set_text, validation, open_book
+from formgen.outputs import write_file
 
 SHEET = "台账"
 LISTS = "_lists"
@@ -146,8 +147,7 @@ def write_template(campaign: Campaign, units: list[Unit], path: Path) -> Path:
         set_text(help_.cell(r, 2), what)
     wb.active = 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_file(path, wb.save)
 
 
 # ---------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from formgen.numeric import parse_number
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import num, rule_key
 from formgen.xlsx import HEADER_FILL, BookProblem, fit_width, print_setup, set_text, validation, wrapped_lines, open_book
+from formgen.outputs import write_file
 
 ANCHOR_SHEET = "_formgen"
 FORMAT = "formgen-panel-1"
@@ -69,8 +70,7 @@ def write_panel(workspace, judges: Iterable[str | Judge], nominees_by_award: dic
         judge = judge if isinstance(judge, Judge) else Judge.model_validate(judge)
         wb = build_panel(campaign, judge, nominees_by_award)
         path = out_dir / f"评委_{safe_filename(judge.name)}.xlsx"
-        wb.save(path)
-        paths.append(path)
+        paths.append(write_file(path, wb.save))
     return paths
 
 

@@ -20,6 +20,7 @@ from formgen.scoring.panel import SUBJECT_TITLE, _sheet_title, item_header
 from formgen.scoring.rank import Ranked, chain
 from formgen.scoring.rules import num
 from formgen.xlsx import BORDER, HEADER_FILL, OK_FILL, WARN_FILL, fit_width, print_setup, set_text, set_value, wrapped_lines
+from formgen.outputs import write_file
 
 RESULTS_FILE = "评选结果.xlsx"
 
@@ -50,8 +51,7 @@ def write_results(workspace, ranked: dict[str, list[Ranked]]) -> Path:
             _award_sheet(wb.create_sheet(_sheet_title(award, used)), campaign, award, ranked[award.id])
     _detail_sheet(wb.create_sheet("评分明细"), campaign, ranked)
     path = workspace.out_dir("score") / RESULTS_FILE
-    wb.save(path)
-    return path
+    return write_file(path, wb.save)
 
 
 def _award_sheet(ws, campaign: Campaign, award: Award, rows: list[Ranked]) -> None:

@@ -27,6 +27,7 @@ from formgen.scoring.event_book import _value, expects
 from formgen.scoring.periods import Period
 from formgen.scoring.rules import num, rule_key
 from formgen.xlsx import BORDER, BookProblem, header_cell, print_setup, set_text, validation, open_book
+from formgen.outputs import write_file
 
 SHEET = "考核评分"
 ANCHOR = "_formgen"
@@ -126,8 +127,7 @@ def write_scorer_book(campaign: Campaign, units: list[Unit], scorer: str, period
         anchor.append(["col", get_column_letter(start + n), item.name, key])
     anchor.sheet_state = "veryHidden"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_file(path, wb.save)
 
 
 def _head(cell, text: str) -> None:

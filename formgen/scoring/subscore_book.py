@@ -43,6 +43,7 @@ from formgen.campaign.scope import applies
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.rules import ScoringError, as_decimal, num, rule_key
 from formgen.xlsx import BORDER, HEADER_FILL, BookProblem, print_setup, set_text, validation, open_book
+from formgen.outputs import write_file
 
 META = "_formgen_subscores"
 SCORER_CELL = "C2"
@@ -148,8 +149,7 @@ def write_books(workspace, scorers: list[str], nominees: dict[str, list[Nominee]
         if wb is None:
             continue
         path = out / book_name(scorer)
-        wb.save(path)
-        paths.append(path)
+        paths.append(write_file(path, wb.save))
     return paths
 
 

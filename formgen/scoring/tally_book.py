@@ -26,6 +26,7 @@ from formgen.numeric import parse_number
 from formgen.records import TallyRow
 from formgen.scoring.assess import assessed_award, subjects
 from formgen.xlsx import BORDER, MAX_BOOK_BYTES, BookProblem, header_cell, print_setup, set_text, validation
+from formgen.outputs import write_file
 
 ANCHOR = "_formgen"
 GROUP_HEADERS = ("测评人类别", "身份", "您的身份", "组别", "测评人身份")
@@ -88,8 +89,7 @@ def write_tally_sheet(campaign: Campaign, units: list[Unit], path: Path, groups_
         print_setup(ws, landscape=False)
     anchor.sheet_state = "veryHidden"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_file(path, wb.save)
 
 
 def read_tallies(campaign: Campaign, units: list[Unit], path: Path, period: str = "",
