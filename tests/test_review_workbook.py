@@ -211,3 +211,92 @@ def test_review_reads_a_copy_saved_elsewhere_and_refuses_a_bad_one_in_one_line(f
     (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04 broken")
     result = _review(flagged, tmp_path / "坏.xlsx")
     assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1 and "坏.xlsx" in result.stderr
+
+
+def test_a_renamed_review_sheet_is_still_read(flagged):
+    """Issue 15 point 1: 更正 13.5 typed on a row, the sheet renamed 问题清单（已核）, then formgen review."""
+    path = _book(flagged)
+    wb = load_workbook(path)
+    sh = wb["问题清单"]
+    cols = _columns(sh)
+    r = _row_of(sh, "name")
+    sh.cell(r, cols["核对结果"]).value, sh.cell(r, cols["更正为"]).value = "更正", "林昇"
+    sh.title = "问题清单（已核）"
+    wb.save(path)
+    result = _review(flagged)
+    assert "没有新的核对结果" not in result.output and "已记入" in result.output
+    assert _effective(flagged)["name"] == "林昇"
+
+
+def test_a_row_whose_hidden_reference_was_deleted_is_reported_and_the_book_kept(flagged):
+    """Issue 15 point 2: the hidden 核对编号 column deleted; the entry is named by row, the book kept."""
+    path = _book(flagged)
+    wb = load_workbook(path)
+    sh = wb["问题清单"]
+    cols = _columns(sh)
+    r = _row_of(sh, "birth")
+    sh.cell(r, cols["核对结果"]).value, sh.cell(r, cols["更正为"]).value = "更正", "1982-08"
+    sh.delete_cols(cols["核对编号"])
+    wb.save(path)
+    typed = path.read_bytes()
+    result = _review(flagged)
+    assert result.exit_code == 1
+    assert f"第 {r} 行" in result.output and "1982-08" in result.output and "核对编号" in result.output
+    [aside] = [p for p in path.parent.iterdir() if "有未读入的核对" in p.name]
+    assert aside.read_bytes() == typed and aside.name in result.output
+    assert load_workbook(path)["问题清单"]  # a fresh one beside it
+
+
+def test_a_workbook_open_in_excel_is_not_replaced_the_new_one_goes_beside(flagged, monkeypatch):
+    """Issue 15 point 3: os.replace onto the book fails (Excel locks it on Windows): one line, new name."""
+    import os
+
+    from formgen import outputs
+
+    path = _book(flagged)
+    real = os.replace
+
+    def locked(src, dst):
+        if str(dst) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real(src, dst)
+
+    monkeypatch.setattr(outputs.os, "replace", locked)
+    before = path.read_bytes()
+    result = _review(flagged)
+    assert result.exit_code == 0, result.output
+    assert "正在被 Excel/WPS 打开" in result.output and "新的已保存为" in result.output
+    assert path.read_bytes() == before
+    [other] = [p for p in path.parent.iterdir() if p.name.startswith("收件情况（新 ")]
+    assert load_workbook(other)["问题清单"]
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_directory_at_the_old_tmp_name_does_not_matter(flagged):
+    """Issue 15 points 3–4: temporary names are unique, so 收件情况.xlsx.tmp in the way changes nothing."""
+    path = _book(flagged)
+    (path.parent / "收件情况.xlsx.tmp").mkdir()
+    assert _review(flagged).exit_code == 0
+
+
+def test_a_second_run_is_refused_while_the_lock_is_held_and_a_dead_holder_blocks_nothing(flagged, tmp_path):
+    """Issue 15 point 4: two collects at once; the lock is the OS's, so a killed holder leaves none."""
+    import subprocess
+    import sys
+
+    from formgen.lock import WorkspaceBusy, workspace_lock
+
+    code = ("import sys, time; from formgen.lock import workspace_lock\n"
+            "with workspace_lock(sys.argv[1], 'collect'):\n    print('held', flush=True); time.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(flagged.root)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = _review(flagged)
+        assert result.exit_code == WorkspaceBusy.exit_code and "另一个 formgen 正在处理" in result.output
+        assert str(holder.pid) in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+    with workspace_lock(flagged.root, "collect"):  # the killed holder's lock died with it
+        pass
+    assert _review(flagged).exit_code == 0

@@ -173,7 +173,8 @@ def take_review(ledger: Ledger, ws, path: Path) -> ReviewOutcome:
         apply_entries(ledger, ws.campaign, found.entries, path.name, outcome)
     unread = [found.bad] if found.bad is not None else found.lost
     if unread:
-        aside = path.with_name(f"{path.stem}（有未读入的核对，{datetime.now():%Y%m%d-%H%M%S}）{path.suffix}")
+        why = "无法读取" if found.bad is not None else "有未读入的核对"
+        aside = path.with_name(f"{path.stem}（{why}，{datetime.now():%Y%m%d-%H%M%S}）{path.suffix}")
         try:
             path.replace(aside)
             kept = f"原工作簿已改名为 {aside.name} 保留在同一文件夹"
