@@ -337,3 +337,23 @@ def test_five_level_ballot_reads_back(tmp_path):
     pr = read_page(_filled(s, 2, 0, want, dpi=200, seed=9), s, "窗口.png", 1)
     assert pr.problem is None
     assert [(r.status, r.level) for r in pr.rows] == [("ok", levels[k]) for k in want]
+
+
+@pytest.mark.parametrize("counts, key", [
+    ("internal: {班子成员: 1e400}", "counts.internal.班子成员"),
+    ("internal: {班子成员: [1, 2]}", "counts.internal.班子成员"),
+    ("internal: {班子成员: -3}", "counts.internal.班子成员"),
+    ("internal: {班子成员: 2.5}", "counts.internal.班子成员"),
+    ("internal: {班子成员: 十二}", "counts.internal.班子成员"),
+    ("internal: {门卫: 3}", "counts.internal.门卫"),
+    ("inner: {班子成员: 3}", "counts.inner"),
+])
+def test_odd_counts_in_ballots_yaml_get_one_line_naming_the_key(new_workspace, counts, key):
+    from formgen.cli import cli
+
+    ws = new_workspace("town-internal")
+    (ws.root / "ballots.yaml").write_text(f"counts:\n  {counts}\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["-C", str(ws.root), "ballots"])
+    assert r.exit_code not in (0, 70), r.output
+    assert key in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1, r.output
