@@ -357,3 +357,17 @@ def test_odd_counts_in_ballots_yaml_get_one_line_naming_the_key(new_workspace, c
     assert r.exit_code not in (0, 70), r.output
     assert key in r.output and "Traceback" not in r.output
     assert len(r.output.strip().splitlines()) == 1, r.output
+
+
+@pytest.mark.parametrize("count", ["1e400", "[1, 2]", "-3", "2.5", "true", "十二"])
+def test_odd_counts_in_whole_ratings_get_one_chinese_line(new_workspace, count):
+    from formgen.cli import cli
+
+    ws = new_workspace("town-internal")
+    (ws.root / "ballots.yaml").write_text(
+        "ratings:\n  - id: internal\n    title: 内部测评票\n    subjects: [甲, 乙]\n    levels: [满意, 不满意]\n"
+        f"    groups:\n      - {{name: 班子成员, count: {count}}}\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["-C", str(ws.root), "ballots"])
+    assert r.exit_code not in (0, 70), r.output
+    assert "ratings.0.groups.0.count" in r.output and "整数份数" in r.output, r.output
+    assert len(r.output.strip().splitlines()) == 1, r.output

@@ -21,7 +21,7 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
 from formgen.errors import ConfigError
 
@@ -34,7 +34,7 @@ class _Model(BaseModel):
 
 class BallotGroup(_Model):
     name: str  # 班子成员 / 中层 / 职工代表 / 服务对象
-    count: int = Field(ge=0, le=9999)  # sheets to print for this group
+    count: StrictInt = Field(ge=0, le=9999)  # sheets (strict: YAML's true/"12" are typos, not counts) to print for this group
 
 
 class BallotRating(_Model):
@@ -102,6 +102,8 @@ def load_ballot_settings(workdir: Path, campaign=None, units: list[str] | None =
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
+        if err["loc"][-1] == "count":  # pydantic's own words are English
+            raise ConfigError(f"{SETTINGS_FILE} 的 {where} 应为 0 至 {MAX_COUNT} 之间的整数份数；请修改后重试") from None
         raise ConfigError(f"{SETTINGS_FILE} 的 {where} 有误：{err['msg']}；请修改后重试") from None
 
 
