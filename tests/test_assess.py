@@ -215,3 +215,33 @@ def test_no_first_or_last_place_while_a_subject_is_not_rated():
     assert r.scores["村建所"].total is None and "未评定：外部测评" in r.scores["村建所"].notes[0]
     assert [(o.subject, o.tie) for o in r.outcomes] == [
         (None, "村建所尚未评定（见结果表备注），首位、末位待全部评定后确定")] * 2
+
+
+def test_tallies_claiming_more_votes_than_raters_are_listed(tmp_path):
+    """town-internal preset: ``- {name: 班子成员, weight: 0.5, count: 7}`` — 7 leaders rate each department."""
+    from openpyxl import Workbook, load_workbook
+
+    from formgen.campaign.presets import preset_units
+    from formgen.scoring.tally_book import read_tallies, write_tally_sheet
+
+    units = preset_units("town-internal")
+    path = write_tally_sheet(T, units, tmp_path / "计票表.xlsx")
+    wb = load_workbook(path)
+    ws = next(w for w in wb.worksheets if any(c.value == "班子成员" for c in w["B"]))
+    r = next(c.row for c in ws["B"] if c.value == "班子成员")
+    ws.cell(r, 3).value, ws.cell(r, 4).value = 5, 3  # 8 votes from 7 leaders
+    wb.save(path)
+    read = read_tallies(T, units, path)
+    subject = ws.cell(r, 1).value
+    assert f"“{subject}”班子成员共8票，多于该类测评人数7人，该行未读入，请核对计票" in "\n".join(map(str, read.problems))
+    assert not any(t.subject == subject and t.group == "班子成员" for rows in read.sources.values() for t in rows)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["您的身份", "村建所"])
+    for _ in range(8):
+        ws.append(["班子成员", "满意"])
+    survey = tmp_path / "内部测评问卷.xlsx"
+    wb.save(survey)
+    read = read_tallies(T, units, survey)
+    assert any("班子成员有8份答卷，多于该类测评人数7人" in str(p) for p in read.problems), read.problems

@@ -337,3 +337,37 @@ def test_five_level_ballot_reads_back(tmp_path):
     pr = read_page(_filled(s, 2, 0, want, dpi=200, seed=9), s, "窗口.png", 1)
     assert pr.problem is None
     assert [(r.status, r.level) for r in pr.rows] == [("ok", levels[k]) for k in want]
+
+
+@pytest.mark.parametrize("counts, key", [
+    ("internal: {班子成员: 1e400}", "counts.internal.班子成员"),
+    ("internal: {班子成员: [1, 2]}", "counts.internal.班子成员"),
+    ("internal: {班子成员: -3}", "counts.internal.班子成员"),
+    ("internal: {班子成员: 2.5}", "counts.internal.班子成员"),
+    ("internal: {班子成员: 十二}", "counts.internal.班子成员"),
+    ("internal: {门卫: 3}", "counts.internal.门卫"),
+    ("inner: {班子成员: 3}", "counts.inner"),
+])
+def test_odd_counts_in_ballots_yaml_get_one_line_naming_the_key(new_workspace, counts, key):
+    from formgen.cli import cli
+
+    ws = new_workspace("town-internal")
+    (ws.root / "ballots.yaml").write_text(f"counts:\n  {counts}\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["-C", str(ws.root), "ballots"])
+    assert r.exit_code not in (0, 70), r.output
+    assert key in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1, r.output
+
+
+@pytest.mark.parametrize("count", ["1e400", "[1, 2]", "-3", "2.5", "true", "十二"])
+def test_odd_counts_in_whole_ratings_get_one_chinese_line(new_workspace, count):
+    from formgen.cli import cli
+
+    ws = new_workspace("town-internal")
+    (ws.root / "ballots.yaml").write_text(
+        "ratings:\n  - id: internal\n    title: 内部测评票\n    subjects: [甲, 乙]\n    levels: [满意, 不满意]\n"
+        f"    groups:\n      - {{name: 班子成员, count: {count}}}\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["-C", str(ws.root), "ballots"])
+    assert r.exit_code not in (0, 70), r.output
+    assert "ratings.0.groups.0.count" in r.output and "整数份数" in r.output, r.output
+    assert len(r.output.strip().splitlines()) == 1, r.output

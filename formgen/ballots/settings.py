@@ -21,7 +21,7 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
 from formgen.errors import ConfigError
 
@@ -34,7 +34,7 @@ class _Model(BaseModel):
 
 class BallotGroup(_Model):
     name: str  # 班子成员 / 中层 / 职工代表 / 服务对象
-    count: int = Field(ge=0, le=9999)  # sheets to print for this group
+    count: StrictInt = Field(ge=0, le=9999)  # sheets (strict: YAML's true/"12" are typos, not counts) to print for this group
 
 
 class BallotRating(_Model):
@@ -102,6 +102,8 @@ def load_ballot_settings(workdir: Path, campaign=None, units: list[str] | None =
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
+        if err["loc"][-1] == "count":  # pydantic's own words are English
+            raise ConfigError(f"{SETTINGS_FILE} 的 {where} 应为 0 至 {MAX_COUNT} 之间的整数份数；请修改后重试") from None
         raise ConfigError(f"{SETTINGS_FILE} 的 {where} 有误：{err['msg']}；请修改后重试") from None
 
 
@@ -135,6 +137,12 @@ def _from_campaign(campaign, units: list[str], counts: dict) -> list[dict]:
     except KeyError:
         return []
     items = {i.name: i for i in award.rubric.items}
+    known = {ri.rating for ri in assessment.ratings}
+    if not isinstance(counts, dict):
+        raise ConfigError(f"{SETTINGS_FILE} 的 counts 应为“测评: {{评议人类别: 份数}}”")
+    for name in counts:
+        if name not in known:
+            raise ConfigError(f"{SETTINGS_FILE} 的 counts.{name} 不是本活动的测评（应为 {'、'.join(sorted(known))} 之一）；请修改后重试")
     out = []
     for ri in assessment.ratings:
         item = items.get(ri.item)
@@ -149,7 +157,13 @@ def _from_campaign(campaign, units: list[str], counts: dict) -> list[dict]:
         wanted = counts.get(ri.rating) or {}
         if not isinstance(wanted, dict):
             raise ConfigError(f"{SETTINGS_FILE} 的 counts.{ri.rating} 应为“评议人类别: 份数”")
-        names = names or list(wanted) or [DEFAULT_GROUP]
+        if names:
+            for g in wanted:
+                if g not in names:
+                    raise ConfigError(f"{SETTINGS_FILE} 的 counts.{ri.rating}.{g} 不是该测评的评议人类别"
+                                      f"（应为 {'、'.join(names)} 之一）；请修改后重试")
+        names = names or [str(g) for g in wanted] or [DEFAULT_GROUP]
+        given = {str(g): _count(v, f"counts.{ri.rating}.{g}") for g, v in wanted.items()}
         title = ri.title or ri.item
         title = title.split("（")[0]
         out.append({
@@ -157,7 +171,21 @@ def _from_campaign(campaign, units: list[str], counts: dict) -> list[dict]:
             "title": f"{campaign.name}{title}{'票' if title.endswith('测评') else '测评票'}",
             "subjects": list(units),
             "levels": list(rule.levels),
-            "groups": [{"name": n, "count": int(wanted.get(n) or in_model.get(n) or DEFAULT_COUNT)} for n in names],
+            "groups": [{"name": n, "count": given.get(n) or int(in_model.get(n) or DEFAULT_COUNT)} for n in names],
             "subject_label": _SUBJECT_LABEL.get(award.subject, "测评对象"),
         })
     return out
+
+
+MAX_COUNT = 9999  # as BallotGroup.count
+
+
+def _count(value, where: str) -> int:
+    """A sheet count from ballots.yaml: a whole number 0..MAX_COUNT, else one line naming the key.
+
+    YAML hands back floats (1e400 is inf), lists, strings and booleans as they were typed.
+    """
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+    if not ok:
+        raise ConfigError(f"{SETTINGS_FILE} 的 {where} 应为 0 至 {MAX_COUNT} 之间的整数份数（现为 {str(value)[:20]}）；请修改后重试")
+    return value

@@ -129,6 +129,20 @@ def read_tallies(campaign: Campaign, units: list[Unit], path: Path, period: str 
     return read
 
 
+def _raters(campaign: Campaign, rating: str) -> dict[str, int]:
+    """How many raters each group of a rating has, where the campaign says (group count, or the rating's)."""
+    award = assessed_award(campaign)
+    items = {i.name: i for i in award.rubric.items}
+    for r in campaign.assessment.ratings:
+        if r.rating != rating:
+            continue
+        agg = items[r.item].aggregation or award.rubric.aggregation
+        if agg.method == "weighted_groups":
+            return {g.name: g.count for g in agg.groups if g.count}
+        return {"测评人": r.count} if getattr(r, "count", None) else {}
+    return {}
+
+
 def _level_rule(campaign: Campaign, rating: str):
     for rid, title, item, rule, groups in _ratings(campaign):
         if rid == rating:
@@ -150,6 +164,7 @@ def _tally_sheet(campaign, units, ws, rating, name, read: TallyRead, period: str
                                      ws.title, "C2"))
         return
     source = f"{name} 工作表“{ws.title}”"
+    raters = _raters(campaign, rating)
     rows = []
     for r in range(3, ws.max_row + 1):
         subject = str(ws.cell(r, 1).value or "").strip()
@@ -163,6 +178,7 @@ def _tally_sheet(campaign, units, ws, rating, name, read: TallyRead, period: str
             read.problems.append(BookProblem(name, f"测评人类别“{group}”应为{'、'.join(groups)}之一，该行未读入",
                                          ws.title, f"B{r}"))
             continue
+        found = []
         for i, level in enumerate(levels):
             cell = ws.cell(r, 3 + i)
             n = _count(cell.value)
@@ -171,7 +187,14 @@ def _tally_sheet(campaign, units, ws, rating, name, read: TallyRead, period: str
                                              ws.title, cell.coordinate))
                 continue
             if n:
-                rows.append(TallyRow(rating, subject, group, level, n, "tally_sheet", f"{source} 第{r}行", period))
+                found.append(TallyRow(rating, subject, group, level, n, "tally_sheet", f"{source} 第{r}行", period))
+        cap = raters.get(group or "测评人")
+        total = sum(t.count for t in found)
+        if cap and total > cap:  # more votes than sheets printed / raters in the group: a miscount, not a result
+            read.problems.append(BookProblem(name, f"“{subject}”{group}共{total}票，多于该类测评人数{cap}人，"
+                                             "该行未读入，请核对计票", ws.title, f"C{r}"))
+            continue
+        rows.extend(found)
     read.sources[("tally_sheet", source)] = rows  # an untouched sheet (counted online instead) says: no votes here
 
 
@@ -247,5 +270,12 @@ def _survey(campaign, units, rows, name, sheet, read: TallyRead, period: str, ra
                 continue
             key = (subject, group, value)
             counts[key] = counts.get(key, 0) + 1
+    raters = _raters(campaign, rating)
+    for g in sorted({g for (_, g, _) in counts}):
+        cap = raters.get(g)
+        answered = max(sum(n for (s2, g2, _), n in counts.items() if g2 == g and s2 == s) for s in subject_cols.values())
+        if cap and answered > cap:
+            read.problems.append(BookProblem(name, f"{g}有{answered}份答卷，多于该类测评人数{cap}人，请核对问卷导出",
+                                             sheet))
     read.sources[("survey", source)] = [TallyRow(rating, s, g, lvl, n, "survey", source, period)
                                         for (s, g, lvl), n in counts.items()]
