@@ -97,15 +97,17 @@ def test_kunshan_case_volume_tiers_from_form(kunshan):
     obs["荣誉加分"] = {"窗口荣誉": [{"name": "巾帼文明岗", "level": "省级", "category": "条线部门"},
                                 {"name": "青年文明号", "level": "市级"}]}  # 省级 lowered to 市级 3 + 市级 3 = 6 -> cap 5
     obs["信息加分"] = {"信息报送": {"第一季度": {"简报录用": 1, "报送未录用": 2}, "第二季度": {"报送未录用": 7}}}
-    # Q1 0.5+0.2 = 0.7 -> 0.5; Q2 0.7 -> 0.5; total 1.0
+    # Seed 003: "被審批局簡報、微信、微博等錄用的,每篇得0.5分;報送但未錄用,每篇得0.1分,每季最高不超過0.5分"
+    # The quarterly cap follows 报送但未录用 and caps those only (issue 18.15):
+    # Q1 adopted 0.5 + unadopted 0.2 = 0.7; Q2 unadopted 0.7 -> 0.5; total 1.2
     obs["领导重视加分"] = {"领导来窗口指导": {"分管领导": 1, "主要领导": 1}}  # 1.5
     js = JudgeScore("吉文元", "window", w.key, {}, None, obs)
     [r] = score_award(award, [w], [js])
-    # 20 + 20 + 19.5 + 办件量6200 -> 0.5 + 5 + 1 + 1.5 + 3 + 18 = 88.5
+    # 20 + 20 + 19.5 + 办件量6200 -> 0.5 + 5 + 1.2 + 1.5 + 3 + 18 = 88.7
     assert r.score.items["办件量加分"].score == 0.5
     assert r.score.items["荣誉加分"].score == 5
-    assert r.score.items["信息加分"].score == 1
-    assert r.total == 88.5
+    assert r.score.items["信息加分"].score == 1.2
+    assert r.total == 88.7
 
 
 def test_kunshan_scope_halls_never_owe_window_forms(kunshan):

@@ -224,6 +224,10 @@ def test_cli_publish(collected_copy):
     from formgen.cli import cli
 
     root = str(collected_copy.root)
+    # No judges here: this campaign opts in to self-scores standing in (ruian's preset does not, issue 18.6).
+    yaml_path = collected_copy.root / "campaign.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
+        "self_assessment_fallback: false", "self_assessment_fallback: true"), encoding="utf-8")
     scored = CliRunner().invoke(cli, ["-C", root, "score"])
     assert scored.exit_code == 0, scored.output
     result = CliRunner().invoke(cli, ["-C", root, "publish", "--no-pdf", "--date", "2014-09-30"])

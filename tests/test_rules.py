@@ -358,20 +358,22 @@ def test_trimmed_mean_and_too_few_judges():
     assert got.score == 18 and got.per_judge["D"] == 12
 
 
-def test_self_assessment_stands_in_and_is_flagged(post_items):
+def test_self_assessment_stands_in_only_when_the_campaign_asks(post_items):
+    # Seed 000: the 综合评定小组 scores every item; a self-score never replaces it (issue 18.6).
     rubric = preset_campaign("ruian-2014").award("post").rubric
+    assert rubric.aggregation.self_assessment_fallback is False
     n = Nominee("post", "东山街道:post", "东山街道", "便民服务窗口",
                 self_scores={"组织宣传": 9, "硬件设施": 14, "管理制度": 15, "工作作风": 13, "依法行政": 24, "服务质量": 19})
     one = [JudgeScore("张三", "post", "东山街道:post", {"组织宣传": 8, "硬件设施": 13})]
     s = score_nominee(rubric, n, one)
     assert s.items["组织宣传"].score == 8 and not s.items["组织宣传"].from_self
+    assert s.items["管理制度"].score is None and s.flags[0].startswith("缺少评分：管理制度")
+    on = rubric.model_copy(update={"aggregation": Aggregation(self_assessment_fallback=True)})
+    s = score_nominee(on, n, one)
     assert s.items["管理制度"].from_self and s.items["管理制度"].score == 15
     assert s.total == 8 + 13 + 15 + 13 + 24 + 19
     assert s.judge_total == 21  # stand-ins excluded
     assert s.flags[0] == "自评代分：管理制度、工作作风、依法行政、服务质量"
-    off = rubric.model_copy(update={"aggregation": Aggregation(self_assessment_fallback=False)})
-    s = score_nominee(off, n, one)
-    assert s.items["管理制度"].score is None and s.flags[0].startswith("缺少评分：管理制度")
 
 
 def test_mean_is_rounded_per_item_and_total_from_unrounded(post_items):

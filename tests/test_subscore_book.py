@@ -105,9 +105,10 @@ def test_review_group_record_parses_rule_inputs(tmp_path):
     assert not read.problems
     [r] = score_award(c.award("window"), [w], read.scores)
     # 环境安全 20; 人员管理 20-4 = 16; 评议 (8*20+2*18)/10 = 19.6; 办件量12000 -> 1;
-    # 荣誉: 省级条线降为市级 3 + 市级 3 = 6 -> 上限5; 信息: 一季度 0.5+0.2 = 0.7 -> 0.5, 二季度 市级录用 1 -> 1.5;
-    # 领导 1; 重点工作 4; 测评 10票很满意 20: 20+16+19.6+1+5+1.5+1+4+20 = 88.1
-    assert r.total == 88.1
+    # 荣誉: 省级条线降为市级 3 + 市级 3 = 6 -> 上限5; 信息 (seed 003 "報送但未錄用,每篇得0.1分,每季最高不超過0.5分":
+    # the quarterly cap limits 报送未录用 only, issue 18.15): 一季度 0.5+0.2 = 0.7, 二季度 市级录用 1 -> 1.7;
+    # 领导 1; 重点工作 4; 测评 10票很满意 20: 20+16+19.6+1+5+1.7+1+4+20 = 88.3
+    assert r.total == 88.3
 
 
 def test_free_text_self_check_report_is_filed_as_such(tmp_path):

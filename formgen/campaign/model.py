@@ -247,8 +247,10 @@ class Aggregation(_Model):
     method: Literal["mean", "trimmed_mean", "weighted_groups"] = "mean"
     trim: int = 1  # for trimmed_mean: drop this many highest and lowest
     groups: list[RaterGroup] = Field(default_factory=list)
-    # Until a judge has scored, the self-assessment stands in (flagged).
-    self_assessment_fallback: bool = True
+    # A unit's self-score never replaces a judge's score unless the campaign asks for it: the
+    # seeds have a panel (综合评定小组) score every item. With true, until a judge has scored an
+    # item the self-assessment stands in (flagged 自评代分, left out of judge_total).
+    self_assessment_fallback: bool = False
     decimals: int = 2
 
     @model_validator(mode="after")
