@@ -125,3 +125,11 @@ def dongshan_doc(tmp_path_factory) -> bytes:
                     "--convert-to", "doc:MS Word 97", "--outdir", str(out), str(RETURNS / DONGSHAN_APP)],
                    check=True, capture_output=True, timeout=120)
     return (out / (Path(DONGSHAN_APP).stem + ".doc")).read_bytes()
+
+
+@pytest.fixture
+def county(tmp_path):
+    """issue 22's county 最佳办事窗口 campaign: init from a preset, then the county's campaign.yaml and unit list."""
+    from county import make_county
+
+    return make_county(tmp_path / "county")

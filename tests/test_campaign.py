@@ -135,7 +135,7 @@ def test_units_duplicate_and_missing_header(tmp_path):
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.active.append(["名称", "邮箱"])
+    wb.active.append(["编号", "邮箱"])  # 名称 alone now names the unit column (issue 22 defect 4)
     wb.save(p)
     with pytest.raises(ConfigError, match="缺少“单位名称”列"):
         load_units(p)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formgen.campaign.load import load_campaign, load_units
+from formgen.campaign.load import load_campaign, read_units
 from formgen.campaign.model import Campaign, Unit
 from formgen.errors import ConfigError
 
@@ -48,10 +48,12 @@ def check_workspace(root: Path, campaign_file: str = "campaign.yaml") -> CheckRe
     c = report.campaign
     units_path = Path(root) / c.units_file
     try:
-        report.units = load_units(units_path)
+        report.units, match = read_units(units_path)
     except ConfigError as e:
         report.errors.append(str(e))
         return report
+    report.errors += column_problems(match, units_path.name)
+    report.warnings += column_warnings(match, units_path.name)
     report.errors += unit_problems(c, report.units, units_path.name)
     report.warnings += scope_warnings(c, report.units)
     report.warnings += shared_email_warnings(report.units, units_path.name)
@@ -71,11 +73,30 @@ def shared_email_warnings(units: list[Unit], file_name: str) -> list[str]:
 def unit_problems(c: Campaign, units: list[Unit], file_name: str) -> list[str]:
     cats = [x.name for x in c.categories]
     out = []
-    for row, u in enumerate(units, start=2):
+    for n, u in enumerate(units, start=2):
+        row = u.row or n
         if cats and u.category not in cats:
             got = f"“{u.category}”" if u.category else "空白"
             out.append(f"{file_name}：第 {row} 行（{u.name}）：类别为{got}，不在 campaign.yaml 的 categories 中"
                        f"（可选：{'、'.join(cats)}）")
+    return out
+
+
+def column_problems(match, file_name: str) -> list[str]:
+    """Rows of units.xlsx whose address is not one (the unit then gets no mail at all)."""
+    return [f"{file_name}：第 {line} 行{text}；请改正后重新运行" for line, text in match.problems if "邮箱" in text]
+
+
+def column_warnings(match, file_name: str) -> list[str]:
+    """Columns read by a guess, and columns not read: never dropped without a word."""
+    from openpyxl.utils import get_column_letter
+
+    from formgen.campaign.unit_columns import FIELD_LABEL
+
+    out = [f"{file_name}：第 {get_column_letter(g.column + 1)} 列“{g.header}”按“{FIELD_LABEL[g.field]}”读取；"
+           f"如不对，请把表头改为“{FIELD_LABEL[g.field]}”以外的名称" for g in match.guesses]
+    out += [f"{file_name}：第 {get_column_letter(i + 1)} 列“{h}”不是单位名单的已知列（单位名称、类别、联系人、电话、邮箱），"
+            "已保留但不使用" for i, h in match.extra]
     return out
 
 

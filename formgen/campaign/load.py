@@ -146,56 +146,42 @@ def load_campaign(path: Path) -> Campaign:
         raise ConfigError(describe_validation_error(path.name, e)) from None
 
 
-UNIT_HEADERS = {"单位名称": "name", "类别": "category", "联系人": "contact", "邮箱": "email"}
-
-
 def load_units(path: Path) -> list[Unit]:
-    """units.xlsx: a header row (单位名称, 类别, 联系人, 邮箱) then one unit per row."""
-    from openpyxl import load_workbook
+    """units.xlsx: a header row (单位名称, 类别, 联系人, 邮箱, …; below a title is fine) then one unit per row."""
+    return read_units(path)[0]
+
+
+def read_units(path: Path):
+    """(units, the header match) of units.xlsx; the match tells ``check`` what was guessed or is wrong."""
+    from formgen.campaign.unit_columns import match_columns, unit_rows
+    from formgen.campaign.unit_files import read_rows
 
     if not path.exists():
-        raise ConfigError(f"找不到单位名单 {path.name}；请按“单位名称、类别、联系人、邮箱”四列填写后放在工作目录中")
+        raise ConfigError(f"找不到单位名单 {path.name}；请按“单位名称、类别、联系人、邮箱”四列填写后放在工作目录中，"
+                          "或用 formgen units import 从单位自己的名单导入")
     if path.is_dir():
         raise ConfigError(f"{path} 是一个文件夹，不是单位名单；请把这个文件夹改名或移走，再放入单位名单 Excel 文件")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:
+        rows = read_rows(path)
+    except ConfigError:
         raise ConfigError(f"{path.name}：无法打开，请确认是 Excel 2007 及以上版本的 .xlsx 文件") from None
-    try:
-        ws = wb.worksheets[0]
-        rows = list(ws.iter_rows(values_only=True))
-    finally:
-        wb.close()
     _refuse_uncached_formulas(path, rows)
     if not rows:
         raise ConfigError(f"{path.name}：表格是空的，第一行应为“单位名称、类别、联系人、邮箱”")
-    header = [str(c).strip() if c is not None else "" for c in rows[0]]
-    cols: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if h in UNIT_HEADERS:
-            cols[UNIT_HEADERS[h]] = i
-    if "name" not in cols:
-        raise ConfigError(f"{path.name}：第一行缺少“单位名称”列（应为：单位名称、类别、联系人、邮箱）")
-    units: list[Unit] = []
-    seen: dict[str, int] = {}
-    for r, row in enumerate(rows[1:], start=2):
-        def get(key: str) -> str | None:
-            i = cols.get(key)
-            if i is None or i >= len(row) or row[i] is None:
-                return None
-            v = str(row[i]).strip()
-            return v or None
-
-        name = get("name")
-        if not name:
-            continue
-        if name in seen:
-            raise ConfigError(f"{path.name}：第 {r} 行单位“{name}”与第 {seen[name]} 行重复，请删除其中一行")
-        seen[name] = r
-        units.append(Unit(name=name, category=get("category"), contact=get("contact"), email=get("email")))
+    m = match_columns(rows)
+    if m.header_row is None or "name" not in m.columns:
+        raise ConfigError(f"{path.name}：缺少“单位名称”列（表头应为：单位名称、类别、联系人、邮箱）")
+    for line, problem in m.problems:
+        if "重复" in problem:
+            raise ConfigError(f"{path.name}：第 {line} 行{problem}，请删除其中一行")
+    units = []
+    for row in unit_rows(rows, m):
+        email = row.get("email") or row.get("email_invalid")  # kept as typed; Unit.emails() refuses a bad one
+        units.append(Unit(name=row["name"], category=row.get("category"), contact=row.get("contact"),
+                          email=email, phone=row.get("phone"), extra=row["extra"], row=row["row"]))
     if not units:
-        raise ConfigError(f"{path.name}：没有任何单位，请在第二行起逐行填写单位名称")
-    return units
+        raise ConfigError(f"{path.name}：没有任何单位，请在表头下一行起逐行填写单位名称")
+    return units, m
 
 
 def _refuse_uncached_formulas(path: Path, values: list[tuple]) -> None:
@@ -204,7 +190,7 @@ def _refuse_uncached_formulas(path: Path, values: list[tuple]) -> None:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    if not any(v is None for row in values for v in row):
+    if not any(v is None for row in values for v in row) or not path.read_bytes()[:2] == b"PK":
         return
     wb = load_workbook(path, read_only=True, data_only=False)
     try:
@@ -219,22 +205,32 @@ def _refuse_uncached_formulas(path: Path, values: list[tuple]) -> None:
 
 
 def write_units(path: Path, units: list[Unit]) -> None:
-    """Write units.xlsx the way a clerk would keep it (header, widths, text cells)."""
+    """Write units.xlsx the way a clerk would keep it (header, widths, text cells).
+
+    电话 and the office's extra columns are written only when some unit has them.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     from formgen.outputs import write_file
     from formgen.xlsx import set_text
 
+    cols = [("单位名称", 30, lambda u: u.name), ("类别", 12, lambda u: u.category),
+            ("联系人", 10, lambda u: u.contact), ("邮箱", 28, lambda u: u.email)]
+    if any(u.phone for u in units):
+        cols.insert(3, ("电话", 16, lambda u: u.phone))
+    for header in dict.fromkeys(h for u in units for h in u.extra):
+        cols.append((header, 14, lambda u, h=header: u.extra.get(h)))
     wb = Workbook()
     ws = wb.active
     ws.title = "单位名单"
-    for col, (title, width) in enumerate((("单位名称", 30), ("类别", 12), ("联系人", 10), ("邮箱", 28)), start=1):
+    for col, (title, width, _) in enumerate(cols, start=1):
         set_text(ws.cell(row=1, column=col), title)
         ws.cell(row=1, column=col).font = Font(bold=True)
-        ws.column_dimensions["ABCD"[col - 1]].width = width
+        ws.column_dimensions[get_column_letter(col)].width = width
     for r, u in enumerate(units, start=2):
-        for col, v in enumerate((u.name, u.category, u.contact, u.email), start=1):
-            set_text(ws.cell(row=r, column=col), v)
+        for col, (_, _, get) in enumerate(cols, start=1):
+            set_text(ws.cell(row=r, column=col), get(u))
     ws.freeze_panes = "A2"
     write_file(path, wb.save)

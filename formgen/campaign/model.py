@@ -500,9 +500,14 @@ class Unit(_Model):
     name: str  # 单位名称
     category: str | None = None  # 类别
     contact: str | None = None  # 联系人
-    email: str | None = None  # 邮箱 (several separated by ; or ，)
+    email: str | None = None  # 邮箱 (several separated by ; ， 、 or spaces)
+    phone: str | None = None  # 电话
+    extra: dict[str, str] = Field(default_factory=dict)  # the office's other columns, kept as they were
+    row: int | None = Field(default=None, exclude=True)  # its row in units.xlsx, for messages
 
     def emails(self) -> list[str]:
-        import re
+        """The unit's addresses; none when any part of the cell is not an address (never half-used)."""
+        from formgen.campaign.unit_columns import split_emails
 
-        return [e.strip().lower() for e in re.split(r"[;；,，\s]+", self.email or "") if e.strip()]
+        good, bad = split_emails(self.email)
+        return [] if bad else good
