@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from formgen.privacy import Sensitivity, level_of
+
 FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date"]
 
 
@@ -34,6 +36,13 @@ class FieldSpec(BaseModel):
     target_chars: int | None = None
     # A hard limit (characters), e.g. 专项报告“一般不超过2000字”: over it is a problem, not a warning.
     max_chars: int | None = None
+    # Who may see the value whole (formgen.privacy): 公开 public / 内部 internal / 个人 personal;
+    # None: the canonical key's default, else proposed from the label.
+    sensitivity: Sensitivity | None = None
+
+    @property
+    def level(self) -> Sensitivity:
+        return level_of(self.key, self.label, self.sensitivity)
 
     @property
     def all_labels(self) -> list[str]:

@@ -108,3 +108,25 @@ def scope_warnings(c: Campaign, units: list[Unit]) -> list[str]:
             if cat not in present:
                 out.append(f"campaign.yaml：awards[{n}].categories：奖项“{a.name}”面向的类别“{cat}”在单位名单中没有任何单位")
     return out
+
+
+def field_levels(c: Campaign) -> list[str]:
+    """Per form field, one line: its level (formgen.privacy) and where its value may go.
+
+    The clerk changes a level with ``sensitivity: public|internal|personal`` on the field in
+    campaign.yaml; a non-public field printed on the 公示名单 needs ``publication.disclose``.
+    """
+    from formgen.privacy import LEVEL_NAMES
+
+    disclosed = {d.field: d.reason for d in c.publication.disclose}
+    where = {"public": "公开文件、评委、本单位", "internal": "评委、本单位（不上公开文件）",
+             "personal": "只在本单位台账中；评委看不到，查看者看到的是遮盖后的值"}
+    out = []
+    for spec in c.form_specs():
+        for f in spec.fields:
+            source = "本活动设定" if f.sensitivity else "默认"
+            line = f"{spec.title}：{f.label}（{f.key}）：{LEVEL_NAMES[f.level]}（{source}）；{where[f.level]}"
+            if f.key in disclosed:
+                line += f"；经同意公开：{disclosed[f.key]}"
+            out.append(line)
+    return out

@@ -385,6 +385,14 @@ class Notice(_Model):
     note: str | None = None  # 附注
 
 
+class Disclosure(_Model):
+    """A form field the campaign decided may appear on its public documents, and why
+    (个人信息保护法 art. 25: publishing personal information needs the person's separate consent)."""
+
+    field: str
+    reason: str = Field(min_length=2)
+
+
 class Publication(_Model):
     """Texts of the outputs: publicity list, commendation notice, certificates."""
 
@@ -403,6 +411,10 @@ class Publication(_Model):
     publicity_issuer: str | None = None  # who signs the publicity list; None: issuer.offices
     # The honour in full, e.g. 2014年度瑞安市“十大效能示范岗”: 牌匾文字 and list titles ({year} {award}).
     honor_title: str = "{year}年度“{award}”"
+    # Form fields printed as extra columns of the 公示名单 (and the published results sheet), e.g. [gender].
+    list_fields: list[str] = Field(default_factory=list)
+    # Non-public fields the campaign publishes anyway, each with its recorded reason (formgen.privacy).
+    disclose: list[Disclosure] = Field(default_factory=list)
 
 
 class Judge(_Model):
@@ -473,7 +485,28 @@ class Campaign(_Model):
                 if aid not in ids:
                     raise ValueError(f"@shared_quotas[{n}].awards[{m}]：共用名额“{q.name}”引用的奖项 {aid} 不存在"
                                      f"（可选：{'、'.join(ids)}）")
+        self._public_fields()
         return self
+
+    def _public_fields(self) -> None:
+        """Public documents show only public fields, unless ``publication.disclose`` gives a reason."""
+        levels = {f.key: (f.label, f.level) for spec in self.form_specs() for f in spec.fields}
+        disclosed = {d.field for d in self.publication.disclose}
+        for n, d in enumerate(self.publication.disclose):
+            if d.field not in levels:
+                raise ValueError(f"@publication.disclose[{n}].field：{d.field} 不是任何表格中的字段"
+                                 f"（可选：{'、'.join(sorted(levels)) or '无'}）")
+        for n, key in enumerate(self.publication.list_fields):
+            path = f"publication.list_fields[{n}]"
+            if key not in levels:
+                raise ValueError(f"@{path}：{key} 不是任何表格中的字段（可选：{'、'.join(sorted(levels)) or '无'}）")
+            label, level = levels[key]
+            if level != "public" and key not in disclosed:
+                from formgen.privacy import LEVEL_NAMES
+
+                raise ValueError(f"@{path}：“{label}”（{key}）是{LEVEL_NAMES[level]}信息，不能印在公示名单、表彰通报、"
+                                 f"证书等公开文件中；确需公开的，请在 publication.disclose 中写明该字段和理由"
+                                 f"（个人信息保护法第二十五条：公开个人信息须取得个人单独同意）")
 
     def form_specs(self) -> list[FormSpec]:
         from formgen.forms import BUILTIN_FORMS

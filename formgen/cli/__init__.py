@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from formgen.errors import FormgenError
+from formgen.privacy import redact
 
 
 class FormgenGroup(click.Group):
@@ -34,7 +35,7 @@ class FormgenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FormgenError as e:
-            click.echo(f"错误：{e}", err=True)
+            click.echo(f"错误：{redact(str(e))}", err=True)  # no personal value leaves in an error line
             sys.exit(e.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
@@ -50,11 +51,11 @@ class FormgenGroup(click.Group):
         except Exception as e:  # a bug: keep the details in a log, show one line
             log = Path(os.environ.get("TMPDIR", "/tmp")) / "formgen-error.log"
             try:
-                log.write_text(traceback.format_exc(), encoding="utf-8")
+                log.write_text(redact(traceback.format_exc()), encoding="utf-8")
                 where = f"，详情见 {log}"
             except OSError:
                 where = ""
-            click.echo(f"错误：程序内部错误（{type(e).__name__}: {e}）{where}。请将此信息反馈给维护人员。", err=True)
+            click.echo(f"错误：程序内部错误（{type(e).__name__}: {redact(str(e))}）{where}。请将此信息反馈给维护人员。", err=True)
             sys.exit(70)
 
 

@@ -8,10 +8,12 @@ from formgen.errors import ConfigError
 
 
 @cli.command("check")
+@click.option("--fields", "show_fields", is_flag=True,
+              help="另列出每个表格字段的信息级别（公开／内部／个人）和它可以出现在哪里。")
 @click.pass_context
-def check_cmd(ctx: click.Context):
+def check_cmd(ctx: click.Context, show_fields: bool = False):
     """检查 campaign.yaml 和 units.xlsx 是否填写正确（不生成、不修改任何文件）。"""
-    from formgen.campaign.check import check_workspace
+    from formgen.campaign.check import check_workspace, field_levels
 
     report = check_workspace(workdir(ctx))
     for w in report.warnings:
@@ -21,3 +23,6 @@ def check_cmd(ctx: click.Context):
             click.echo(f"错误：{e}", err=True)
         raise ConfigError(report.errors[-1])
     click.echo(report.summary())
+    if show_fields:
+        for line in field_levels(report.campaign):
+            click.echo(line)

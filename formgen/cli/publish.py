@@ -42,3 +42,22 @@ def publish_cmd(ctx: click.Context, pdf: bool, date_opt: str | None, commend_opt
         click.echo(f"注意：{line}")
     if pdf:
         echo_pdfs(ws, done.printable)
+
+
+@cli.command("export")
+@click.option("--fields", "fields_opt", default="internal", show_default=True,
+              type=click.Choice(["public", "internal", "all"]),
+              help="导出哪些信息：public 只含公开信息（姓名、单位、职务……）；internal 另含出生年月、学历、事迹等"
+                   "内部信息；all 另含身份证号、电话、住址等个人信息。")
+@click.pass_context
+def export_cmd(ctx: click.Context, fields_opt: str):
+    """推荐人选汇总表：收到的推荐表、申报表汇成一个工作簿，报送上级（out/export/）。"""
+    from formgen.publish.export import export_nominations, parse_level
+
+    ws = open_workspace(ctx)
+    done = export_nominations(ws, parse_level(fields_opt))
+    click.echo(f"已生成 {rel(ws, done.path)}（{done.rows} 条推荐人选）")
+    for title, labels in done.withheld:
+        click.echo(f"未导出（{title}）：{'、'.join(labels)}；需要时用 --fields {'all' if fields_opt == 'internal' else 'internal'}")
+    if done.personal_included:
+        click.echo("注意：本表含身份证号、联系电话、住址等个人信息，只报送确需的上级机关，不得公开或转发。")

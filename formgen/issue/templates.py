@@ -341,14 +341,22 @@ _BUILDERS = {
 
 
 def build_form(campaign: Campaign, spec: FormSpec):
-    """The python-docx Document of a form type's template."""
-    if spec.layout and spec.type not in _BUILDERS:
+    """The python-docx Document of a form type's template.
+
+    The seed's own layouts are for the built-in specs only: a campaign that defines a type of
+    the same name with other fields (an office's own 申报表 asking for more) gets a form made
+    from its fields, never the seed's layout without them.
+    """
+    from formgen.forms import BUILTIN_FORMS
+
+    seed_layout = spec.type in _BUILDERS and spec.keys == BUILTIN_FORMS[spec.type].keys
+    if spec.layout and not seed_layout:
         return build_grid_form(campaign, spec)
     if spec.free_text:  # a report, not a grid of labels
         from formgen.issue.report_template import build_report
 
         return build_report(campaign, spec)
-    return _BUILDERS.get(spec.type, build_generic_form)(campaign, spec)
+    return (_BUILDERS[spec.type] if seed_layout else build_generic_form)(campaign, spec)
 
 
 # ---------------------------------------------------------------------------- the notice

@@ -27,6 +27,8 @@ class Winner:
     leader: str | None = None  # 岗位主要负责人 (posts)
     category: str | None = None  # the unit's category (镇街 / 市级部门)
     gender: str | None = None
+    # The form fields publication.list_fields prints (only those: a Winner carries nothing else of the form).
+    listed_fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -35,9 +35,32 @@ class Column:
     align: object = dk.CENTER
 
 
-def columns(award: Award, winners: list[Winner] | None = None) -> list[Column]:
+def columns(award: Award, winners: list[Winner] | None = None,
+            extra: list[tuple[str, str]] | tuple = ()) -> list[Column]:
     """The columns a list of ``award``'s winners prints (a hall or window that is its own
-    推荐单位 gets no second column repeating its name)."""
+    推荐单位 gets no second column repeating its name), then one per ``extra`` (label, field
+    key) of publication.list_fields, whose width the widest column gives up."""
+    cols = _base_columns(award, winners)
+    if not extra:
+        return cols
+    widest = max(cols[1:], key=lambda c: c.width_mm)
+    for label, key in extra:
+        take = min(24.0, widest.width_mm - 24)
+        if take <= 0:
+            break
+        widest.width_mm -= take
+        widest.width_chars = max(10.0, widest.width_chars - 10)
+        cols.append(Column(label, take, 12, lambda i, w, k=key: w.listed_fields.get(k, "")))
+    return cols
+
+
+def listed_columns(data: PublishInput) -> list[tuple[str, str]]:
+    """(label, key) of the form fields publication.list_fields adds to the list."""
+    labels = {f.key: f.label for spec in data.campaign.form_specs() for f in spec.fields}
+    return [(labels.get(k, k), k) for k in data.campaign.publication.list_fields]
+
+
+def _base_columns(award: Award, winners: list[Winner] | None) -> list[Column]:
     seq = Column("序号", 16, 6, lambda i, w: str(i))
     if award.subject == "person":
         return [seq, Column("姓名", 34, 12, lambda i, w: w.name),
@@ -97,7 +120,7 @@ def write_docx(data: PublishInput, path: Path) -> Path:
             dk.add_run(h, "（按姓氏笔画排序）" if award.subject == "person" else "（按笔画排序）", dk.FANGSONG,
                        dk.BODY_PT)
         h.paragraph_format.keep_with_next = True
-        cols = columns(award, winners)
+        cols = columns(award, winners, listed_columns(data))
         rows = [[c.value(n, w) for c in cols] for n, w in enumerate(winners, start=1)]
         layout.list_table(doc, [c.header for c in cols], rows, [c.width_mm for c in cols],
                           align_cols=[c.align for c in cols])
@@ -132,7 +155,7 @@ def write_xlsx(data: PublishInput, path: Path) -> Path:
     p = period(data)
     for award in data.campaign.awards:
         ws = wb.create_sheet(_sheet_title(award.name, taken))
-        cols = columns(award, listed(data, award))
+        cols = columns(award, listed(data, award), listed_columns(data))
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
         set_text(ws.cell(1, 1), f"{pub.publicity_title}——“{award_title(award)}”")
         ws.cell(1, 1).font = Font(bold=True, size=14)

@@ -25,17 +25,21 @@ class SofficeMissing(FormgenError):
     """LibreOffice is not installed: PDFs are skipped (a note, not a failure)."""
 
 
-def winners_from_ranked(ranked_by_award: dict) -> dict[str, list[Winner]]:
-    """The selected (入选) of each award from ``formgen.scoring.run.score_campaign``'s result."""
+def winners_from_ranked(ranked_by_award: dict, list_fields: list[str] | tuple = ()) -> dict[str, list[Winner]]:
+    """The selected (入选) of each award from ``formgen.scoring.run.score_campaign``'s result.
+
+    ``list_fields``: the form fields the publicity list prints (publication.list_fields, which
+    ``Campaign`` only accepts when they are public or disclosed with a reason).
+    """
     out: dict[str, list[Winner]] = {}
     for award_id, ranked in ranked_by_award.items():
         chosen = [r for r in ranked if r.selected]
         chosen.sort(key=lambda r: r.rank if r.rank is not None else 10**9)
-        out[award_id] = [_winner(award_id, i, r) for i, r in enumerate(chosen, start=1)]
+        out[award_id] = [_winner(award_id, i, r, list_fields) for i, r in enumerate(chosen, start=1)]
     return out
 
 
-def _winner(award_id: str, position: int, r) -> Winner:
+def _winner(award_id: str, position: int, r, list_fields=()) -> Winner:
     n = r.nominee
     f = n.fields or {}
 
@@ -45,7 +49,8 @@ def _winner(award_id: str, position: int, r) -> Winner:
 
     return Winner(award_id=award_id, rank=r.rank or position, name=(n.name or "").strip(), unit=n.unit,
                   total=r.total, recommended_up=bool(r.recommended), unit_title=text("unit_title"),
-                  leader=text("post_leader"), category=n.category, gender=text("gender"))
+                  leader=text("post_leader"), category=n.category, gender=text("gender"),
+                  listed_fields={k: text(k) or "" for k in list_fields})
 
 
 def certificate_names(data: PublishInput, award) -> tuple[str, str]:

@@ -18,12 +18,13 @@ from formgen.workspace import Workspace
 
 
 def stored_winners(ws: Workspace) -> dict[str, list[Winner]]:
-    """The selected of every award as the last ``formgen score`` stored them."""
+    """The selected of every award as the last ``formgen score`` stored them (with the form
+    fields the publicity list prints, and no others)."""
     with ws.ledger() as ledger:
         stored = load_score_results(ledger)
     if not stored:
         raise FormgenError("还没有计分结果；请先运行 formgen score（评委评分读回后计分、排名、确定入选），再发布")
-    winners = winners_from_ranked(stored)
+    winners = winners_from_ranked(stored, ws.campaign.publication.list_fields)
     if not any(winners.values()):
         raise FormgenError("还没有入选对象（评委评分尚未读回？）；请先运行 formgen panel --read，再用 formgen score 查看结果")
     return winners
