@@ -43,7 +43,8 @@ def write_file(path: Path, write: Callable[[Path], object], *, keep_old: str | N
     path.parent.mkdir(parents=True, exist_ok=True)
     # pid + random: unique across processes and calls; created by ``write`` itself, so it gets the
     # usual permissions (mkstemp's would be 0600)
-    tmp = path.with_name(f".~{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # short and unique: a name that just fits the file system must still fit while it is being written
+    tmp = path.with_name(f".~fg-{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
         write(tmp)
         if keep_old is None and not _read_only(path):
