@@ -23,13 +23,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from formgen.settings_model import SettingsModel
 
 Security = Literal["ssl", "starttls", "none"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+_Model = SettingsModel  # extra keys and NaN/infinity refused
 
 
 class MailServer(_Model):
