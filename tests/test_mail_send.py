@@ -94,6 +94,19 @@ def test_remind_send_once_a_day_unless_forced(tmp_path, smtp):
     assert log.exit_code == 0 and log.output.count("已发送") == 6 and "失败" in log.output  # + the refused unit
 
 
+def test_issue15_defect15_issue_send_once_per_unit_unless_forced(tmp_path, smtp):
+    ws = make_mail_ws(tmp_path / "ws", None, smtp.port, units=UNITS)
+    assert _run(ws, "issue", "--send").exit_code == 0
+    assert len(smtp.messages) == 3  # the fourth unit's server refuses its address
+    again = _run(ws, "issue", "--send")
+    assert again.exit_code == 0, again.output
+    assert len(smtp.messages) == 3  # nobody gets the notice twice …
+    assert "跳过 3 个单位" in again.output and "已发过下发通知邮件" in again.output and "--force" in again.output
+    assert f"发送失败 {REFUSED_UNIT.name}" in again.output  # … but a unit never reached is tried again
+    forced = _run(ws, "issue", "--send", "--force")
+    assert forced.exit_code == 0 and len(smtp.messages) == 6 and "跳过 0 个单位" in forced.output
+
+
 def test_smtp_wrong_password_is_one_line(tmp_path, smtp, monkeypatch):
     monkeypatch.setenv("FORMGEN_MAIL_PASSWORD", "wrong")
     ws = make_mail_ws(tmp_path / "ws", None, smtp.port, units=UNITS)

@@ -161,9 +161,10 @@ def remind_send(ws, reminders, send: bool, force: bool) -> None:
     _send_or_tell(ws, "remind", reminder_messages(reminders), send, force)
 
 
-def issue_send(ws, issue_report, send: bool) -> None:
-    """After ``formgen issue``: mail each unit its notice and forms (--send), or say what --send would do."""
+def issue_send(ws, issue_report, send: bool, force: bool = False) -> None:
+    """After ``formgen issue``: mail each unit its notice and forms (--send, once per unit unless ``force``),
+    or say what --send would do."""
     from formgen.mail.send import can_send, issue_messages
 
     if send or can_send(ws.campaign):  # the messages are built only when they are sent or counted
-        _send_or_tell(ws, "issue", issue_messages(ws, issue_report), send)
+        _send_or_tell(ws, "issue", issue_messages(ws, issue_report), send, force)
