@@ -27,12 +27,13 @@ def mail_group():
 @click.pass_context
 def mail_test(ctx: click.Context):
     """检查收信（IMAP）和发信（SMTP）服务器能否登录；不发信、不改动邮箱。"""
-    from formgen.mail.check import check_mail
+    from formgen.mail.check import check_mail, needs_password
     from formgen.mail.fetch import mail_settings
     from formgen.mail.password import mail_password
 
     settings = mail_settings(open_workspace(ctx), need=None)
-    lines = check_mail(settings, mail_password(settings.user, _prompt))
+    password = mail_password(settings.user, _prompt) if needs_password(settings) else None
+    lines = check_mail(settings, password)
     for line in lines:
         mark = "[green]✓[/green]" if line.ok else "[red]✗[/red]"
         _out().print(f"{mark} {line.side}：{esc(line.text)}")

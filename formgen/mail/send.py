@@ -97,7 +97,8 @@ def send_all(ws: Workspace, kind: str, items: list[Outgoing], *, force: bool = F
             todo.append(item)
         if not todo:
             return report
-        password = password if password is not None else mail_password(settings.user, prompt)
+        if password is None and settings.smtp.login:  # a relay without login needs none
+            password = mail_password(settings.user, prompt)
         outbox: Outbox | None = None
         try:
             for i, item in enumerate(todo):
