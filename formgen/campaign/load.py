@@ -21,6 +21,7 @@ _EXPECTED = {
     "int_parsing": "应为整数",
     "float_type": "应为数字",
     "float_parsing": "应为数字",
+    "finite_number": "应为普通数字（不能是 .nan、.inf 这类非数或无穷大）",
     "string_type": "应为文字",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
