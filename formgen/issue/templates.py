@@ -541,26 +541,43 @@ def template_documents(campaign: Campaign) -> dict[str, object]:
 
 
 def write_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = False) -> list[Path]:
-    """Write the missing (or, with ``overwrite``, all) templates and the README; returns the files written."""
+    """Write the missing, stale (or, with ``overwrite``, all) templates and the README; returns the files written."""
+    return refresh_templates(campaign, templates_dir, overwrite).written
+
+
+def refresh_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = False):
+    """Bring templates/ in line with campaign.yaml (formgen.issue.template_state): write the missing ones,
+    remake the ones made from an older campaign.yaml, keep hand-edited ones, retire the preset's old forms."""
+    from formgen.issue.template_state import TemplateRefresh, is_edited, retire_old_forms, source_hash, stamped, stale
+
     templates_dir = Path(templates_dir)
     templates_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    specs = {template_name(s): s.type for s in campaign.form_specs()}
-    wanted = [*specs, NOTICE_TEMPLATE]
-    if not overwrite and all((templates_dir / n).exists() for n in wanted):
-        return written
-    for name, doc in template_documents(campaign).items():
+    report = TemplateRefresh()
+    specs = {template_name(s): s for s in campaign.form_specs()}
+    todo = []
+    for name, spec in [*specs.items(), (NOTICE_TEMPLATE, None)]:
         path = templates_dir / name
-        if path.exists() and not overwrite:
-            continue
+        if not path.exists() or overwrite:
+            todo.append((name, spec, False))
+        elif stale(campaign, path, spec):
+            todo.append((name, spec, True))
+        elif is_edited(path):
+            report.edited.append(path)
+    for name, spec, remade in todo:
+        doc = build_notice(campaign) if spec is None else build_form(campaign, spec)
         core = doc.core_properties  # what Word shows under 文件 → 信息 (python-docx's defaults otherwise)
         core.title, core.author = Path(name).stem, campaign.issuer.offices[0]
         core.last_modified_by, core.comments = campaign.issuer.offices[0], ""
         buf = io.BytesIO()
         doc.save(buf)
-        written.append(write_bytes(path, dk.set_custom_properties(buf.getvalue(), template_props(campaign, specs.get(name)))))
+        props = template_props(campaign, spec.type if spec else None)
+        path = write_bytes(templates_dir / name, stamped(buf.getvalue(), props, source_hash(campaign, spec)))
+        report.written.append(path)
+        if remade:
+            report.remade.append(path)
+    retire_old_forms(campaign, templates_dir, report)
     readme = templates_dir / README_NAME
     if overwrite or not readme.exists():
         readme.write_text(README, encoding="utf-8")
-        written.append(readme)
-    return written
+        report.written.append(readme)
+    return report
