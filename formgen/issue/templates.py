@@ -229,6 +229,7 @@ class _C:
 
 def _layout(spec: FormSpec, widths: list[float], rows: list[tuple[float, list[_C]]], doc):
     t = _table(doc, len(rows), widths)
+    unit = spec.unit_field()
     for r, (height, cells) in enumerate(rows):
         col = 0
         for c in cells:
@@ -241,7 +242,8 @@ def _layout(spec: FormSpec, widths: list[float], rows: list[tuple[float, list[_C
             else:
                 stamp = any(p in ("（盖章）", "(盖章)") for p in f.placeholders)
                 placeholder = None if stamp else (f.placeholders[0] if f.placeholders else None)
-                _value(cell, f.key, placeholder=placeholder, stamp=stamp)
+                prefill = UNIT_TAG if unit is not None and f.key == unit.key else ""  # the unit it is issued to
+                _value(cell, f.key, placeholder=placeholder, stamp=stamp, text=prefill)
             col += c.span
         dk.set_row_height(t.rows[r], height)
     return t
@@ -316,7 +318,8 @@ def build_generic_form(campaign: Campaign, spec: FormSpec):
     doc = _new_document(landscape=_has_standard(campaign, spec))
     _form_heading(doc, spec)
     for f in (f for f in spec.fields if f.position == "line"):
-        prefill = UNIT_TAG if f.key == "recommending_unit" else ""  # the unit a blank is issued to
+        unit = spec.unit_field()
+        prefill = UNIT_TAG if unit is not None and f.key == unit.key else ""  # the unit a blank is issued to
         _line_table(doc, [(f"{f.label}：", None, 40), (prefill, field_anchor(f.key), 116)])
     rows = []
     for f in (f for f in spec.fields if f.position != "line"):
