@@ -17,7 +17,7 @@ def check_cmd(ctx: click.Context, show_fields: bool = False):
 
     report = check_workspace(workdir(ctx))
     if report.campaign is not None:  # the templates are the issue stage's: it says what issue will do with them
-        from formgen.issue.template_state import template_findings
+        from formgen.issue.render import template_findings
 
         errors, warnings = template_findings(report.campaign, workdir(ctx) / "templates")
         report.errors += errors

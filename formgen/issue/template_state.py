@@ -16,7 +16,6 @@ moved to ``templates/不再使用/`` when edited by hand.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import shutil
@@ -56,13 +55,11 @@ def _digest(obj) -> str:
     return hashlib.sha256(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def source_hash(campaign: Campaign, spec: FormSpec | None) -> str:
-    """Digest of what a template is made from (``spec`` None: the notice)."""
-    from formgen.issue.templates import _rubric_items
-
+def source_hash(campaign: Campaign, spec: FormSpec | None, items=()) -> str:
+    """Digest of what a template is made from (``spec`` None: the notice; ``items``: the rubric it prints)."""
     if spec is None:
         return _digest([MAKER, campaign.issuer.model_dump(mode="json")])
-    items = [i.model_dump(mode="json") for i in _rubric_items(campaign, spec)]
+    items = [i.model_dump(mode="json") for i in items]
     return _digest([MAKER, spec.model_dump(mode="json"), items, campaign.deeds_document_chars])
 
 
@@ -72,22 +69,14 @@ def is_edited(path: Path) -> bool:
     return recorded is None or dk.part_digest(path) != recorded
 
 
-def wanted_templates(campaign: Campaign) -> dict[str, FormSpec | None]:
-    """File name → spec (None for the notice) of every template the campaign issues from."""
-    from formgen.issue.templates import NOTICE_TEMPLATE, template_name
-
-    return {**{template_name(s): s for s in campaign.form_specs()}, NOTICE_TEMPLATE: None}
-
-
-def stale(campaign: Campaign, path: Path, spec: FormSpec | None) -> bool:
+def stale(path: Path, source: str) -> bool:
     """A template formgen made from another source than today's campaign.yaml, not edited since."""
     props = dk.read_custom_properties(path)
-    return PROP_SOURCE in props and props[PROP_SOURCE] != source_hash(campaign, spec) and not is_edited(path)
+    return PROP_SOURCE in props and props[PROP_SOURCE] != source and not is_edited(path)
 
 
-def old_forms(campaign: Campaign, templates_dir: Path) -> list[Path]:
-    """Templates formgen made (they carry its campaign property) that this campaign no longer issues."""
-    wanted = wanted_templates(campaign)
+def old_forms(templates_dir: Path, wanted: set[str]) -> list[Path]:
+    """Templates formgen made (they carry its campaign property) whose names the campaign no longer issues."""
     out = []
     for path in sorted(Path(templates_dir).glob("*.docx")):
         props = dk.read_custom_properties(path)
@@ -101,8 +90,8 @@ def stamped(data: bytes, props: dict[str, str], source: str) -> bytes:
     return dk.set_custom_properties(data, {**props, PROP_SOURCE: source, PROP_BODY: dk.part_digest(data)})
 
 
-def retire_old_forms(campaign: Campaign, templates_dir: Path, report: TemplateRefresh) -> None:
-    for path in old_forms(campaign, templates_dir):
+def retire_old_forms(templates_dir: Path, wanted: set[str], report: TemplateRefresh) -> None:
+    for path in old_forms(templates_dir, wanted):
         if not is_edited(path):
             path.unlink()
             report.removed.append(path.name)
@@ -159,36 +148,3 @@ def form_differences(spec: FormSpec, rendered: bytes) -> list[str]:
     """Where a rendered form template differs from campaign.yaml (its title)."""
     whole = _compact("".join(dk.block_texts(rendered)))
     return [] if _compact(spec.title) in whole else [f"标题与 campaign.yaml 的“{spec.title}”不同"]
-
-
-def template_findings(campaign: Campaign, templates_dir: Path) -> tuple[list[str], list[str]]:
-    """(errors, warnings) ``check`` says about templates/ without changing it: stale ones, old forms, hand edits
-    that differ; a notice under another issuer is an error (``issue`` refuses it)."""
-    from formgen.issue.render import _docxtpl_render, form_context
-    from formgen.issue.templates import notice_context
-
-    out, errors = [], []
-    for name, spec in wanted_templates(campaign).items():
-        path = Path(templates_dir) / name
-        if not path.exists():
-            continue
-        if stale(campaign, path, spec):
-            out.append(f"模板 {name} 是按修改前的 campaign.yaml 生成的，formgen issue 时将重新生成")
-            continue
-        if not is_edited(path):
-            continue
-        try:
-            rendered = _docxtpl_render(path, notice_context(campaign) if spec is None else form_context(campaign, ""))
-        except Exception as e:  # a broken template: the same line issue gives
-            errors.append(str(e))
-            continue
-        if spec is None:
-            issuer, diffs = notice_differences(campaign, rendered)
-            if issuer:
-                errors.append(f"模板 {name}（已手工修改）：{issuer}；formgen issue 不会下发这份通知，"
-                              "请在 Word 中改正，或删除该模板后重新运行 formgen issue")
-        else:
-            diffs = form_differences(spec, rendered)
-        out += [f"模板 {name}（已手工修改）：{d}" for d in diffs]
-    out += [f"模板 {p.name} 是预设的旧表格，本活动不再使用；formgen issue 时将移走" for p in old_forms(campaign, templates_dir)]
-    return errors, out

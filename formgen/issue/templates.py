@@ -31,6 +31,8 @@ from formgen.campaign.model import Campaign, RubricItem
 from formgen.forms import FormSpec
 from formgen.titles import text_em, title_lines
 from formgen.outputs import write_bytes
+from formgen.issue.template_state import (TemplateRefresh, is_edited, retire_old_forms, source_hash, stale,
+                                          stamped)
 
 NOTICE_TEMPLATE = "通知.docx"
 README_NAME = "README-模板说明.md"
@@ -543,6 +545,16 @@ def template_documents(campaign: Campaign) -> dict[str, object]:
     return docs
 
 
+def template_source(campaign: Campaign, spec: FormSpec | None) -> str:
+    """The digest of what a template is made from (``spec`` None: the notice)."""
+    return source_hash(campaign, spec, _rubric_items(campaign, spec) if spec else ())
+
+
+def wanted_templates(campaign: Campaign) -> dict[str, FormSpec | None]:
+    """File name → spec (None for the notice) of every template the campaign issues from."""
+    return {**{template_name(s): s for s in campaign.form_specs()}, NOTICE_TEMPLATE: None}
+
+
 def write_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = False) -> list[Path]:
     """Write the missing, stale (or, with ``overwrite``, all) templates and the README; returns the files written."""
     return refresh_templates(campaign, templates_dir, overwrite).written
@@ -551,8 +563,6 @@ def write_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = F
 def refresh_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = False):
     """Bring templates/ in line with campaign.yaml (formgen.issue.template_state): write the missing ones,
     remake the ones made from an older campaign.yaml, keep hand-edited ones, retire the preset's old forms."""
-    from formgen.issue.template_state import TemplateRefresh, is_edited, retire_old_forms, source_hash, stamped, stale
-
     templates_dir = Path(templates_dir)
     templates_dir.mkdir(parents=True, exist_ok=True)
     report = TemplateRefresh()
@@ -562,7 +572,7 @@ def refresh_templates(campaign: Campaign, templates_dir: Path, overwrite: bool =
         path = templates_dir / name
         if not path.exists() or overwrite:
             todo.append((name, spec, False))
-        elif stale(campaign, path, spec):
+        elif stale(path, template_source(campaign, spec)):
             todo.append((name, spec, True))
         elif is_edited(path):
             report.edited.append(path)
@@ -574,11 +584,11 @@ def refresh_templates(campaign: Campaign, templates_dir: Path, overwrite: bool =
         buf = io.BytesIO()
         doc.save(buf)
         props = template_props(campaign, spec.type if spec else None)
-        path = write_bytes(templates_dir / name, stamped(buf.getvalue(), props, source_hash(campaign, spec)))
+        path = write_bytes(templates_dir / name, stamped(buf.getvalue(), props, template_source(campaign, spec)))
         report.written.append(path)
         if remade:
             report.remade.append(path)
-    retire_old_forms(campaign, templates_dir, report)
+    retire_old_forms(templates_dir, {*specs, NOTICE_TEMPLATE}, report)
     readme = templates_dir / README_NAME
     if overwrite or not readme.exists():
         readme.write_text(README, encoding="utf-8")
