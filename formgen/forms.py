@@ -89,6 +89,20 @@ class FormSpec(SettingsModel):
     def keys(self) -> list[str]:
         return [f.key for f in self.fields]
 
+    def unit_field(self) -> FieldSpec | None:
+        """The field that holds the unit a blank is issued to (pre-filled with its name): found by key, else by
+        label (所属单位, 推荐单位, 申报单位, 单位名称); None when the form has none."""
+        for f in self.fields:
+            if f.key in UNIT_KEYS:
+                return f
+        for f in self.fields:
+            if "".join(f.label.split()).rstrip("：:") in UNIT_LABELS:
+                return f
+        return None
+
+
+UNIT_KEYS = ("recommending_unit", "unit", "unit_name", "owner_unit", "applicant_unit")
+UNIT_LABELS = ("所属单位", "推荐单位", "申报单位", "单位名称")
 
 STAMP_PLACEHOLDERS = ["（盖章）", "(盖章)", "盖章", "年月日", "年  月  日", "年   月   日"]
 
