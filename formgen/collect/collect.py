@@ -210,6 +210,10 @@ class _Run:
             if ahead[0] == "transient":
                 self._transient(df, ahead[1])
                 return
+            if ahead[0] == "timeout":  # a reader stuck on this file: the others go on, this one is tried next run
+                self._transient(df, f"读取超过 {ahead[1]:g} 秒仍未完成，已跳过（其余文件照常收取；"
+                                    "可用 formgen extract 单独检查该文件）")
+                return
             df.data = ahead[1]
             df.sha256, df.size = sha256_of(df.data), len(df.data)
             if ahead[0] == "ok":
