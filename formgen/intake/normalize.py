@@ -101,6 +101,8 @@ def _placeholder_re(placeholder: str) -> re.Pattern:
             parts.append(f"[{re.escape(_CLOSE)}]")
         elif ch in "，,":
             parts.append("[，,]")
+        elif ch in "：:":  # a printed colon comes back as either width, or not at all (OCR)
+            parts.append("[：:]?")
         else:
             parts.append(re.escape(ch))
     return re.compile(r"\s*".join(parts))
