@@ -98,3 +98,36 @@ def test_one_matcher_removes_the_printed_lines_as_each_reader_gives_them(cell_te
 
     (spec,) = load_campaign(Path(__file__).parent / "data" / "county" / "campaign.yaml").forms
     assert field_value(spec.field("unit_opinion"), cell_text) == OPINION
+
+
+def test_a_number_is_checked_against_its_own_range_whatever_the_reader(returns):
+    """Issue 22.6: 年办件量 12884 from the scan got "超出常见范围" (a headcount's range); the county sets none."""
+    forms, files = returns
+    for reader, path in files.items():
+        (result,) = extract_path(path, forms)
+        assert result.fields["case_volume"] == 12884, reader
+        assert not [p for p in result.problems if p.field == "case_volume"], (reader, result.problems)
+        assert result.fields["satisfaction"] == 96.5, reader  # kind percent (issue 22.9): 96.5% is a number
+
+
+def _read_as(method: str, value: int, field_range=None):
+    from formgen.intake.result import ExtractResult, ValueSource
+    from formgen.intake.validate import validate
+
+    (spec,) = load_campaign(Path(__file__).parent / "data" / "county" / "campaign.yaml").forms
+    spec = spec.model_copy(deep=True)
+    f = spec.field("case_volume")
+    f.range = field_range
+    r = ExtractResult(file="x.pdf", form_type=spec.type, method=method,
+                      fields={k: v for k, v in VALUES.items() if k not in ("staff", "case_volume", "satisfaction")})
+    r.fields.update(staff=6, satisfaction=96.5, case_volume=value)
+    r.provenance["case_volume"] = ValueSource(where="表1 第3行第4列", method=method)
+    validate(r, spec)
+    return [p.message for p in r.problems if p.field == "case_volume"]
+
+
+def test_range_from_the_campaign_is_named_and_an_ocr_value_says_it_is_an_ocr_doubt():
+    assert _read_as("labels", 12884) == []
+    assert _read_as("labels", 12884, (0, 10000)) == ["“年办件量”为 12884，不在本字段设定的范围 0–10000内，请对照原件核对"]
+    assert _read_as("ocr", 12884, (0, 10000)) == [
+        "需人工核对（OCR 识别存疑）：“年办件量”为 12884，不在本字段设定的范围 0–10000内，请对照原件核对"]

@@ -216,6 +216,20 @@ def _cn_number(s: str) -> int | None:
     return None
 
 
+def parse_percent(text: str | None) -> float | None:
+    """``96.5%``, ``96.5％``, ``百分之96.5``, ``96.5`` → 96.5; None when empty; ValueError when garbage."""
+    if text is None:
+        return None
+    s = _WS.sub("", nfkc(text))
+    if not s:
+        return None
+    m = re.match(r"^(?:百分之)?(\d+(?:\.\d+)?)%?$", s)
+    if not m:
+        raise ValueError(text)
+    value = float(m.group(1))
+    return int(value) if value.is_integer() else value
+
+
 def parse_integer(text: str | None) -> int | None:
     """``4人``, ``１５``, ``15名``, ``十五人`` → int; None when empty; ValueError when garbage."""
     if text is None:
