@@ -6,6 +6,7 @@ LibreOffice show literally.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import zipfile
 from dataclasses import dataclass
@@ -107,11 +108,19 @@ class BookProblem:
 
 
 def workbooks_in(folder: Path, patterns: tuple[str, ...] = ("*.xlsx",)) -> list[Path]:
-    """The returned files in ``folder`` (none when it does not exist), without the ``~$`` lock files Office leaves."""
+    """The returned files in ``folder`` (none when it does not exist), by the one folder reader's
+    rules (formgen.intake.folders): Office lock files left out, links and hidden files not read
+    and said in one line each (printed at the end of the command)."""
+    from formgen.intake.folders import list_files  # noqa: PLC0415
+    from formgen.outputs import notice  # noqa: PLC0415
+
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted(p for pat in patterns for p in folder.glob(pat) if not p.name.startswith("~$"))
+    listing = list_files([folder], recursive=False, patterns=patterns)
+    for line in listing.skipped_lines():
+        notice(line)
+    return sorted(listing.files)
 
 
 def book_bytes(path: Path, what: str, limit: int = MAX_BOOK_BYTES) -> tuple[bytes | None, str]:
@@ -119,13 +128,15 @@ def book_bytes(path: Path, what: str, limit: int = MAX_BOOK_BYTES) -> tuple[byte
 
     ``what`` names the kind of workbook (台账, 评分表 …) for the too-large message.
     """
+    from formgen.errors import InputFileError  # noqa: PLC0415
+    from formgen.intake.folders import SYMLINK, read_listed  # noqa: PLC0415
+
     try:
-        data = Path(path).read_bytes()
+        return read_listed(Path(path), limit), ""
+    except InputFileError:
+        return None, f"文件过大（{Path(path).stat().st_size // 1024 // 1024} MB），不像{what}，未读取"
     except OSError as e:
-        return None, f"无法读取文件（{e.strerror or e}）"
-    if len(data) > limit:
-        return None, f"文件过大（{len(data) // 1024 // 1024} MB），不像{what}，未读取"
-    return data, ""
+        return None, SYMLINK if e.errno == errno.ELOOP else f"无法读取文件（{e.strerror or e}）"
 
 
 def open_book(path: Path, what: str, damaged: str, *, data_only: bool = True, read_only: bool = False):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -61,6 +62,8 @@ class PageRead:
     rows: list[RowRead] = field(default_factory=list)
     problem: str | None = None  # one Chinese line when the page cannot be read
     problem_kind: str = ""  # "blank" | "not_ballot" | "partial" | "bad_code" | "foreign"
+    # row index → the row's crop (PNG), while the page image is at hand (a conflict needs any row's)
+    crop_of: Callable[[int], bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def source(self) -> str:
@@ -412,6 +415,7 @@ def read_page(img: np.ndarray, settings: BallotSettings, file: str, page: int) -
         status, level, reason = classify(row, pl.levels)
         out.rows.append(RowRead(i, pl.first_no + i, pl.subjects[i], status, level, reason, [round(v, 4) for v in row],
                                 _crop(dark, pl, i) if status == "flagged" else None))
+    out.crop_of = lambda i: _crop(dark, pl, i)
     return out
 
 
