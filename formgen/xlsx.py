@@ -6,7 +6,6 @@ LibreOffice show literally.
 """
 from __future__ import annotations
 
-import errno
 import hashlib
 import zipfile
 from dataclasses import dataclass
@@ -122,36 +121,18 @@ class BookProblem:
         return f"{where}：{self.message}"
 
 
-def workbooks_in(folder: Path, patterns: tuple[str, ...] = ("*.xlsx",)) -> list[Path]:
-    """The returned files in ``folder`` (none when it does not exist), by the one folder reader's
-    rules (formgen.intake.folders): Office lock files left out, links and hidden files not read
-    and said in one line each (printed at the end of the command)."""
-    from formgen.intake.folders import list_files  # noqa: PLC0415
-    from formgen.outputs import notice  # noqa: PLC0415
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    listing = list_files([folder], recursive=False, patterns=patterns)
-    for line in listing.skipped_lines():
-        notice(line)
-    return sorted(listing.files)
-
-
 def book_bytes(path: Path, what: str, limit: int = MAX_BOOK_BYTES) -> tuple[bytes | None, str]:
     """The bytes of a returned workbook, or None and one Chinese line why it is not read.
 
     ``what`` names the kind of workbook (台账, 评分表 …) for the too-large message.
     """
-    from formgen.errors import InputFileError  # noqa: PLC0415
-    from formgen.intake.folders import SYMLINK, read_listed  # noqa: PLC0415
-
     try:
-        return read_listed(Path(path), limit), ""
-    except InputFileError:
-        return None, f"文件过大（{Path(path).stat().st_size // 1024 // 1024} MB），不像{what}，未读取"
+        data = Path(path).read_bytes()
     except OSError as e:
-        return None, SYMLINK if e.errno == errno.ELOOP else f"无法读取文件（{e.strerror or e}）"
+        return None, f"无法读取文件（{e.strerror or e}）"
+    if len(data) > limit:
+        return None, f"文件过大（{len(data) // 1024 // 1024} MB），不像{what}，未读取"
+    return data, ""
 
 
 def open_book(path: Path, what: str, damaged: str, *, data_only: bool = True, read_only: bool = False):

@@ -1,8 +1,8 @@
 """The one folder reader: every folder formgen reads from is listed and read by these rules.
 
 forms_in/ (collect), ballots_in/ (ballots read) and the folders of returned
-workbooks (panel, scorers, inputs/…) all go through :func:`list_files` and
-:func:`read_listed`, so a rule holds everywhere or nowhere:
+workbooks (panel, scorers, inputs/…: :func:`workbooks_in`) all go through
+:func:`list_files` and :func:`read_listed`, so a rule holds everywhere or nowhere:
 
 * Symbolic links are never followed (``ln -s /etc/passwd ballots_in/x.jpg``
   must not put the target into the ledger); they and hidden files are
@@ -30,6 +30,7 @@ from pathlib import Path
 from formgen.errors import FormgenError, InputFileError
 from formgen.intake.containers.names import decode_bytes
 from formgen.intake.limits import MAX_BYTES, too_large
+from formgen.outputs import notice
 
 LOCK_PREFIXES = ("~$", ".~lock", "~WRL")
 JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -136,3 +137,16 @@ def read_listed(path: Path, limit: int = MAX_BYTES, where: str | None = None) ->
     if len(data) > limit:  # grew while being read
         raise too_large(where or path, len(data))
     return data
+
+
+def workbooks_in(folder: Path, patterns: tuple[str, ...] = ("*.xlsx",)) -> list[Path]:
+    """The returned files in ``folder`` (none when it does not exist), by the one folder reader's
+    rules (formgen.intake.folders): Office lock files left out, links and hidden files not read
+    and said in one line each (printed at the end of the command)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    listing = list_files([folder], recursive=False, patterns=patterns)
+    for line in listing.skipped_lines():
+        notice(line)
+    return sorted(listing.files)
