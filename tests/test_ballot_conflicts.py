@@ -205,3 +205,18 @@ def test_a_book_that_cannot_be_moved_aside_is_not_overwritten(settings, flagged_
     written = write_book(ledger, settings, book, keep_old)
     assert written != book and book.read_bytes() == before
     assert any(str(written) in line for line in take_notices())
+
+
+def test_adopting_both_readings_of_one_sheet_is_refused_and_kept(settings, scans, tmp_path):
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        read_files([("原票.png", scans["original"]), ("复印.png", scans["copy"])], settings, ledger)
+        book = write_book(ledger, settings, tmp_path / "测评票统计.xlsx")
+        wb = load_workbook(book)
+        wb[CONFLICT_SHEET].cell(2, 10).value = "采用"  # a row of the original
+        wb[CONFLICT_SHEET].cell(4, 10).value = "采用"  # and a row of the copy
+        wb.save(book)
+        lines, _ = take_book(ledger, settings, book)
+        assert "采用：原票.png 第1页" in lines[0]
+        assert lines[1].startswith(f"测评票统计.xlsx 工作表“{CONFLICT_SHEET}” J4 单元格：第 4 行的判定“采用：复印.png 第1页”"
+                                   "与第 2 行的“采用：原票.png 第1页”说的是同一张票")
+        assert "原工作簿已改名为" in lines[1]

@@ -124,17 +124,22 @@ def take_book(ledger, settings, path: Path) -> tuple[list[str], str | None]:
     lines: list[str] = []
     unread = [found.bad] if found.bad else list(found.lost)
     latest = LB.latest_decisions(ledger)
-    done: set[tuple[str, int]] = set()
+    done: dict[tuple[str, int], Entry] = {}
     for e in found.entries:
         d = latest.get((e.source, e.row_no))
-        if (e.source, e.row_no) in done or d and d.level == e.level:
+        first = done.get((e.source, e.row_no))
+        if first and first.level != e.level:  # e.g. 采用 written beside both readings of one sheet
+            unread.append(BookProblem(path.name, f"第 {e.row} 行的判定“{e.level}”与第 {first.row} 行的“{first.level}”"
+                                                 f"说的是同一张票（{e.source}），两者不一致，未记录", e.sheet, e.cell))
+            continue
+        if first or d and d.level == e.level:
             continue  # as the ledger has it already (or adopted in an earlier row of the same reading)
         try:
             decide(ledger, settings, e.source, e.row_no, e.level, e.by or "统计表", f"在 {path.name}“{e.sheet}”第 {e.row} 行判定")
         except FormgenError as err:
             unread.append(BookProblem(path.name, f"第 {e.row} 行：{err}，未记录", e.sheet, e.cell))
             continue
-        done.add((e.source, e.row_no))
+        done[(e.source, e.row_no)] = e
         where = "整张" if e.row_no == LB.SHEET_ROW else f"第{e.row_no}项"
         lines.append(f"已记录 {path.name} 中的判定：{e.source} {where} → {e.level}")
     keep_old = None
