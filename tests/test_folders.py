@@ -101,3 +101,21 @@ def test_returned_workbook_folders_list_links_and_hidden_books(tmp_path):
     assert len(lines) == 2
     assert any(".李四.xlsx：是隐藏文件" in line for line in lines)
     assert any("王五.xlsx：是符号链接" in line for line in lines)
+
+
+def test_read_listed_reads_no_link_and_nothing_over_the_limit(tmp_path):
+    """The reading half of the rules: a link put in a listed file's place is not read through,
+    and a file over the limit is refused before its bytes are read."""
+    import pytest
+
+    from formgen.errors import InputFileError
+    from formgen.intake.folders import read_listed
+
+    (tmp_path / "real.docx").write_bytes(b"PK\x03\x04")
+    os.symlink(tmp_path / "real.docx", tmp_path / "swapped.docx")
+    with pytest.raises(OSError):
+        read_listed(tmp_path / "swapped.docx")
+    assert read_listed(tmp_path / "real.docx") == b"PK\x03\x04"
+    with pytest.raises(InputFileError, match="文件过大") as e:
+        read_listed(tmp_path / "real.docx", limit=3)
+    assert e.value.kind == "too_large"

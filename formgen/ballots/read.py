@@ -337,7 +337,9 @@ def _inks(dark: np.ndarray, pl: L.PageLayout) -> tuple[list[list[float]], list[t
             c = int(round((bx0 + INSET) * PX)) + dx
             d = int(round((bx1 - INSET) * PX)) + dx
             core = float(ink[a:b, c:d].mean())
-            row.append(max(core, _rim_share(ink, (bx0, by0, bx1, by1), dx, dy, (b - a) * (d - c))))
+            if core < MARKED:  # marked already: the rim adds nothing to say
+                core = max(core, _rim_share(ink, (bx0, by0, bx1, by1), dx, dy, (b - a) * (d - c)))
+            row.append(core)
         out.append(row)
     return out, shifts
 
@@ -355,6 +357,8 @@ def _rim_share(ink: np.ndarray, box, dx: int, dy: int, core_px: int) -> float:
     c, d = int(round((bx0 + RIM_INSET) * PX)) + dx, int(round((bx1 - RIM_INSET) * PX)) + dx
     if a - m < 0 or c - m < 0 or b + m > ink.shape[0] or d + m > ink.shape[1] or core_px <= 0:
         return 0.0
+    if ink[a:b, c:d].sum() <= RIM_SLACK * PX * PX:
+        return 0.0  # not even the slack's worth of ink, outline residue included: nothing to take out
     cut = ink[a - m:b + m, c - m:d + m].astype(np.uint8)
     lines = cv2.morphologyEx(cut, cv2.MORPH_OPEN, _H_LINE) | cv2.morphologyEx(cut, cv2.MORPH_OPEN, _V_LINE)
     lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
