@@ -29,7 +29,7 @@ from typing import Callable
 
 from formgen.errors import InputFileError
 from formgen.collect.checks import identify_units, run_checks
-from formgen.collect.disk import list_files, shown_name
+from formgen.intake.folders import list_files, shown_name
 from formgen.collect.pool import SlowReaders
 from formgen.intake.extract import Converted, convert_ahead, extract_source
 from formgen.intake.limits import MAX_BYTES, too_large
@@ -58,7 +58,7 @@ class CollectReport:
     forms: Counter = field(default_factory=Counter)  # new forms by form type (None = not a known form)
     deeds: int = 0  # new detailed deeds documents
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, message) unreadable this run
-    # (file, why) not read at all: symbolic links, hidden files (formgen.collect.disk)
+    # (file, why) not read at all: symbolic links, hidden files (formgen.intake.folders)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     # files another stage reads instead (paper ballots: the CLI passes formgen.ballots' test as hand_over)
     handed_over: list[Path] = field(default_factory=list)
