@@ -520,6 +520,11 @@ class Campaign(_Model):
                 return f
         raise KeyError(form_type)
 
+    def several_per_unit(self) -> set[str]:
+        """Form types a unit may send several of (one per nominee): each is its own form for
+        superseding, corrections and reviews."""
+        return {t for a in self.awards if a.per_unit > 1 for t in (a.nomination_form, a.score_form) if t}
+
     def award(self, award_id: str) -> Award:
         for a in self.awards:
             if a.id == award_id:
