@@ -162,3 +162,6 @@ def demo_copy(tmp_path, _demo_trees):
         return copy_workspace(_demo_trees(preset), tmp_path / name)
 
     return make
+
+
+from desk_helpers import browser, desk, desk_page, screens_dir, shoot  # noqa: E402,F401  (the desk's fixtures)
