@@ -185,9 +185,14 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
             continue
         low = item.floor if item.kind == "score" else 0
         what = "扣分" if item.kind == "deduction" else "得分"
-        dv = validation("decimal", num(low), num(item.max), operator="between", title=f"{what}超出范围",
-                        error=f"“{item.name}”的{what}应为 {num(low)} 至 {num(item.max)} 之间的数字，请重新填写。",
-                        prompt=f"请填写 {num(low)}–{num(item.max)} 之间的{what}", prompt_title=item.name[:32])
+        if item.limit is None:  # a bonus / deduction the notice sets no limit for
+            dv = validation("decimal", num(low), operator="greaterThanOrEqual", title=f"{what}不正确",
+                            error=f"“{item.name}”的{what}应为不小于 {num(low)} 的数字，请重新填写。",
+                            prompt=f"请填写{what}（通知未规定上限）", prompt_title=item.name[:32])
+        else:
+            dv = validation("decimal", num(low), num(item.limit), operator="between", title=f"{what}超出范围",
+                            error=f"“{item.name}”的{what}应为 {num(low)} 至 {num(item.limit)} 之间的数字，请重新填写。",
+                            prompt=f"请填写 {num(low)}–{num(item.limit)} 之间的{what}", prompt_title=item.name[:32])
         dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
         ws.add_data_validation(dv)
 
@@ -220,7 +225,7 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
     for i, item in enumerate(items):
         low = item.floor if item.kind == "score" else 0
         choice = rating_choice(item)
-        anchors.append(["item", award.id, item.name, get_column_letter(score_cols[i]), low, item.max, item.kind,
+        anchors.append(["item", award.id, item.name, get_column_letter(score_cols[i]), low, item.limit, item.kind,
                         "|".join(choice[1].levels) if choice else "", choice[0] if choice else ""])
     for nominee in nominees:
         anchors.append(["nominee", award.id, nominee.key, nominee.unit, nominee.name])
@@ -234,11 +239,7 @@ def rating_choice(item: RubricItem):
 
 
 def item_header(item: RubricItem) -> str:
-    if item.kind == "deduction":
-        return f"{item.name}\n（最多扣{num(item.max)}分）"
-    if item.kind == "bonus":
-        return f"{item.name}\n（最高加{num(item.max)}分）"
-    return f"{item.name}\n（{num(item.max)}分）"
+    return f"{item.name}\n（{item.limit_text()}）"
 
 
 def _head(cell, text) -> None:

@@ -71,7 +71,8 @@ def eligibility(nominee: Nominee, award: Award) -> list[str]:
         d = facts.get("discipline")
         if d not in (None, False, "", "无", "否", "没有"):
             what = f"（{d}）" if isinstance(d, str) and d not in ("是", "有") else ""
-            out.append(f"本年度受到效能或党政纪处理{what}")
+            source = facts.get("discipline_source")
+            out.append(f"本年度受到效能或党政纪处理{what}" + (f"；{source}" if source else ""))
     for key, least in rules.field_min.items():
         value = _number(str(nominee.fields.get(key, "")).strip().rstrip("%％分").strip() or None)
         what = rules.label(key)
