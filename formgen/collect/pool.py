@@ -12,15 +12,20 @@ import hashlib
 import multiprocessing
 import os
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from formgen.errors import InputFileError
 from formgen.forms import FormSpec
+from formgen.intake.containers import expand
+from formgen.intake.issued import IssuedTable, reading_issued
+from formgen.intake.limits import MAX_BYTES
 from formgen.intake.result import SourceFile
 from formgen.intake.sniff import sniff
 
-SLOW_KINDS = {"pdf", "png", "jpg"}  # PDF layout and OCR: seconds a page; everything else is milliseconds
+SLOW_KINDS = {"pdf", "png", "jpg", "heic"}  # PDF layout and OCR: seconds a page; everything else is milliseconds
+CONTAINERS = {"zip", "eml", "msg", "mbox"}
 HEAD = 4096
 
 
@@ -29,13 +34,36 @@ def default_jobs() -> int:
 
 
 def is_slow(path: Path) -> bool:
-    """A scan, photo or PDF, judged by the file's first bytes (as collect itself judges formats)."""
+    """A scan, photo or PDF, judged by the file's first bytes (as collect itself judges formats);
+    or a zip or an email that holds one — unless it also holds an old-format file, which the
+    parent converts in its one LibreOffice batch."""
     try:
         with path.open("rb") as fh:
             head = fh.read(HEAD)
+        kind = sniff(head, path.name)
+        if kind in CONTAINERS and path.stat().st_size <= MAX_BYTES:
+            return _holds_slow(SourceFile(name=path.name, data=path.read_bytes(), path=str(path)))
     except OSError:
         return False
-    return sniff(head, path.name) in SLOW_KINDS
+    return kind in SLOW_KINDS
+
+
+def _holds_slow(container: SourceFile, depth: int = 0) -> bool:
+    from formgen.intake.extract import CONVERTIBLE, MAX_DEPTH
+
+    try:
+        members, _ = expand(container)
+    except InputFileError:
+        return False  # said in-process when its turn comes
+    slow = False
+    for m in members:
+        kind = sniff(m.data, m.name)
+        if kind in CONVERTIBLE:
+            return False
+        if kind in CONTAINERS and depth + 1 < MAX_DEPTH:
+            slow = slow or _holds_slow(m, depth + 1)
+        slow = slow or kind in SLOW_KINDS
+    return slow
 
 
 def read_in_worker(path: str, name: str, expected_sha: str, forms: list[FormSpec]) -> tuple:
@@ -51,18 +79,26 @@ def read_in_worker(path: str, name: str, expected_sha: str, forms: list[FormSpec
     if expected_sha and hashlib.sha256(data).hexdigest() != expected_sha:
         return ("transient", "在收件过程中被改动（可能仍在复制中）")
     try:
-        return ("ok", data, extract_source(SourceFile(name=name, data=data, path=path), forms))
+        with reading_issued(_issued):
+            return ("ok", data, extract_source(SourceFile(name=name, data=data, path=path), forms))
     except InputFileError as e:
         return ("error", data, e.reason, e.kind)
     except Exception as e:  # a reader bug: the parent logs it, the batch goes on
         return ("internal", data, f"{type(e).__name__}: {e}\n{traceback.format_exc()}")
 
 
-def _share_cores(workers: int) -> None:
-    """In each worker: OCR threads = cores / workers, so the pool does not oversubscribe the CPU."""
+_issued: list[IssuedTable] = []  # in a worker: the issued forms' tables its scans are matched to
+
+
+def _start_worker(workers: int, issued: list[IssuedTable]) -> None:
+    """In each worker, once: OCR threads = cores / workers, so the pool does not oversubscribe
+    the CPU; the issued tables kept for every file it reads. (The OCR models are loaded on the
+    worker's first scan and kept for the next ones: one load per worker, not per file.)"""
     from formgen.intake.readers.ocr_reader import THREADS_ENV
 
+    global _issued
     os.environ[THREADS_ENV] = str(max(1, (os.cpu_count() or 1) // workers))
+    _issued = issued
 
 
 class SlowReaders:
@@ -73,8 +109,10 @@ class SlowReaders:
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[Path, Future] = {}
 
-    def submit(self, files: list[tuple[Path, str, str]], forms: list[FormSpec]) -> None:
-        """``files``: (path, shown name, sha256 when listed). No pool for one job or fewer than two files."""
+    def submit(self, files: list[tuple[Path, str, str]], forms: list[FormSpec],
+               issued: Callable[[], list[IssuedTable]] = list) -> None:
+        """``files``: (path, shown name, sha256 when listed). No pool for one job or fewer than two files.
+        ``issued``: the issued tables (formgen.intake.issued) the workers match scans to."""
         slow = [f for f in files if is_slow(f[0])]
         if self.jobs < 2 or len(slow) < 2:
             return
@@ -82,7 +120,7 @@ class SlowReaders:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         workers = min(self.jobs, len(slow))
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                        initializer=_share_cores, initargs=(workers,))
+                                        initializer=_start_worker, initargs=(workers, issued()))
         for path, name, sha in slow:
             self.futures[path] = self.pool.submit(read_in_worker, str(path), name, sha, forms)
 

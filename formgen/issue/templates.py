@@ -564,3 +564,4 @@ def write_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = F
         readme.write_text(README, encoding="utf-8")
         written.append(readme)
     return written
+
