@@ -32,6 +32,7 @@ from formgen.collect.checks import identify_units, run_checks
 from formgen.intake.folders import list_files, shown_name
 from formgen.collect.pool import SlowReaders
 from formgen.intake.extract import Converted, convert_ahead, extract_source
+from formgen.intake.issued import IssuedTable, reading_issued, tables_in_folder
 from formgen.intake.limits import MAX_BYTES, too_large
 from formgen.intake.normalize import count_chars, squash
 from formgen.intake.result import ExtractResult, SourceFile
@@ -130,8 +131,9 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
         if hand_over is not None:
             report.handed_over = [df.path for df in pending if hand_over(df.path)]
             pending = [df for df in pending if df.path not in report.handed_over]
-        with SlowReaders(jobs) as slow:
-            slow.submit([(df.path, df.name, df.sha256) for df in pending if df.size <= MAX_BYTES], run.forms)
+        issued = _issued_tables(ws)
+        with SlowReaders(jobs) as slow, reading_issued(issued):  # scans of our own forms: only answers are read
+            slow.submit([(df.path, df.name, df.sha256) for df in pending if df.size <= MAX_BYTES], run.forms, issued)
             converted = _convert_batch(pending)
             for i, df in enumerate(pending):
                 if progress:
@@ -146,6 +148,18 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
         finish_collect(ledger, ws, report)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _issued_tables(ws: Workspace) -> Callable[[], list[IssuedTable]]:
+    """The workspace's templates' tables, made on first need (a run without scans never does)."""
+    made: list[list[IssuedTable]] = []
+
+    def tables() -> list[IssuedTable]:
+        if not made:
+            made.append(tables_in_folder(ws.templates_dir))
+        return made[0]
+
+    return tables
 
 
 def _convert_batch(pending: list[_DiskFile]) -> Converted:

@@ -16,16 +16,21 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from formgen.errors import InputFileError
 from formgen.forms import FormSpec
+from formgen.intake.containers import expand
+from formgen.intake.issued import IssuedTable, reading_issued
+from formgen.intake.limits import MAX_BYTES
 from formgen.intake.result import SourceFile
 from formgen.intake.sniff import sniff
 
-SLOW_KINDS = {"pdf", "png", "jpg"}  # PDF layout and OCR: seconds a page; everything else is milliseconds
+SLOW_KINDS = {"pdf", "png", "jpg", "heic"}  # PDF layout and OCR: seconds a page; everything else is milliseconds
+CONTAINERS = {"zip", "eml", "msg", "mbox"}
 HEAD = 4096
 # A file still being read after this long is skipped (one line) and its worker killed: a reader caught in a
 # loop must not hold the batch. Generous: a 40-page scan takes a few minutes of OCR on a slow office PC.
@@ -48,13 +53,36 @@ def default_jobs() -> int:
 
 
 def is_slow(path: Path) -> bool:
-    """A scan, photo or PDF, judged by the file's first bytes (as collect itself judges formats)."""
+    """A scan, photo or PDF, judged by the file's first bytes (as collect itself judges formats);
+    or a zip or an email that holds one — unless it also holds an old-format file, which the
+    parent converts in its one LibreOffice batch."""
     try:
         with path.open("rb") as fh:
             head = fh.read(HEAD)
+        kind = sniff(head, path.name)
+        if kind in CONTAINERS and path.stat().st_size <= MAX_BYTES:
+            return _holds_slow(SourceFile(name=path.name, data=path.read_bytes(), path=str(path)))
     except OSError:
         return False
-    return sniff(head, path.name) in SLOW_KINDS
+    return kind in SLOW_KINDS
+
+
+def _holds_slow(container: SourceFile, depth: int = 0) -> bool:
+    from formgen.intake.extract import CONVERTIBLE, MAX_DEPTH
+
+    try:
+        members, _ = expand(container)
+    except InputFileError:
+        return False  # said in-process when its turn comes
+    slow = False
+    for m in members:
+        kind = sniff(m.data, m.name)
+        if kind in CONVERTIBLE:
+            return False
+        if kind in CONTAINERS and depth + 1 < MAX_DEPTH:
+            slow = slow or _holds_slow(m, depth + 1)
+        slow = slow or kind in SLOW_KINDS
+    return slow
 
 
 def read_in_worker(path: str, name: str, expected_sha: str, forms: list[FormSpec]) -> tuple:
@@ -70,31 +98,36 @@ def read_in_worker(path: str, name: str, expected_sha: str, forms: list[FormSpec
     if expected_sha and hashlib.sha256(data).hexdigest() != expected_sha:
         return ("transient", "在收件过程中被改动（可能仍在复制中）")
     try:
-        return ("ok", data, extract_source(SourceFile(name=name, data=data, path=path), forms))
+        with reading_issued(_issued):
+            return ("ok", data, extract_source(SourceFile(name=name, data=data, path=path), forms))
     except InputFileError as e:
         return ("error", data, e.reason, e.kind)
     except Exception as e:  # a reader bug: the parent logs it, the batch goes on
         return ("internal", data, f"{type(e).__name__}: {e}\n{traceback.format_exc()}")
 
 
+_issued: list[IssuedTable] = []  # in a worker: the issued forms' tables its scans are matched to
 _started: "multiprocessing.Queue | None" = None  # in a worker: where it says which file it begins
 _generation = 0  # in a worker: which pool it belongs to (a replaced pool's last words are ignored)
 
 
-def _worker_start(workers: int, lifeline, started, generation: int = 0) -> None:
+def _worker_start(workers: int, lifeline, started, generation: int = 0,
+                  issued: list[IssuedTable] | None = None) -> None:
     """In each worker: share the cores, watch the parent, and say when each file begins.
 
     OCR threads = cores / workers, so the pool does not oversubscribe the CPU. ``lifeline`` is the
     read end of a pipe whose only write end the collect process holds: when that process dies
     (kill -9, a closed console on Windows) the pipe reads end-of-file and the worker exits at once,
     even in the middle of a file. A pipe, not the parent's pid: pids are reused, and on Windows a
-    process has no parent-death signal.
+    process has no parent-death signal. ``issued``: the issued tables kept for every scan it reads
+    (the OCR models load on the first scan and stay: one load per worker, not per file).
     """
-    global _started, _generation
+    global _started, _generation, _issued
     from formgen.intake.readers.ocr_reader import THREADS_ENV
 
     os.environ[THREADS_ENV] = str(max(1, (os.cpu_count() or 1) // workers))
     _started, _generation = started, generation
+    _issued = issued or []
 
     def watch() -> None:
         try:
@@ -137,12 +170,15 @@ class SlowReaders:
         self._began: dict[str, tuple[int, float]] = {}  # path → (worker pid, when it began)
         self._workers = 0
         self._generation = 0
+        self._issued: list[IssuedTable] = []
         self._ctx = None
         self._lifeline = None  # (read end, write end); the write end never leaves this process
         self._started_queue = None
 
-    def submit(self, files: list[tuple[Path, str, str]], forms: list[FormSpec]) -> None:
-        """``files``: (path, shown name, sha256 when listed). No pool for one job or fewer than two files."""
+    def submit(self, files: list[tuple[Path, str, str]], forms: list[FormSpec],
+               issued: Callable[[], list[IssuedTable]] = list) -> None:
+        """``files``: (path, shown name, sha256 when listed). No pool for one job or fewer than two files.
+        ``issued``: the issued tables (formgen.intake.issued) the workers match scans to."""
         slow = [f for f in files if is_slow(f[0])]
         if self.jobs < 2 or len(slow) < 2:
             return
@@ -153,6 +189,7 @@ class SlowReaders:
         self._lifeline = self._ctx.Pipe(duplex=False)
         self._started_queue = self._ctx.Queue()
         self._forms = forms
+        self._issued = issued()
         self._args = {path: (name, sha) for path, name, sha in slow}
         self._start_pool(list(self._args))
 
@@ -160,7 +197,7 @@ class SlowReaders:
         self._generation += 1
         self.pool = ProcessPoolExecutor(
             max_workers=self._workers, mp_context=self._ctx, initializer=_worker_start,
-            initargs=(self._workers, self._lifeline[0], self._started_queue, self._generation))
+            initargs=(self._workers, self._lifeline[0], self._started_queue, self._generation, self._issued))
         for path in paths:
             name, sha = self._args[path]
             self.futures[path] = self.pool.submit(_timed_read, str(path), name, sha, self._forms)
