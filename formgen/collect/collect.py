@@ -109,15 +109,17 @@ def _hash_file(path: Path) -> tuple[str, int]:
 
 @locked("collect")
 def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress | None = None,
-            jobs: int = 1, hand_over: Callable[[Path], bool] | None = None) -> CollectReport:
+            jobs: int = 1, hand_over: Callable[[Path], bool] | None = None,
+            report: CollectReport | None = None) -> CollectReport:
     """Collect ``paths`` (default: forms_in/) into the workspace's ledger; see the module docstring.
 
     ``jobs``: processes for the slow readers (scans, photos, PDFs; formgen.collect.pool; the CLI
     defaults to the core count). The ledger is written by this process alone, in file order.
     ``hand_over``: a test for files that are not forms and are read by another stage (a scanned
-    paper ballot); they are listed in ``report.handed_over`` and not read as forms."""
+    paper ballot); they are listed in ``report.handed_over`` and not read as forms.
+    ``report``: the report to fill (the desk watches its failures grow while ``progress`` is called)."""
     started = time.monotonic()
-    report = CollectReport()
+    report = report if report is not None else CollectReport()
     own = [ws.out.resolve(), *(ws.ledger_path.with_name(ws.ledger_path.name + s) for s in ("", "-wal", "-shm"))]
     listing = list_files(list(paths) if paths else [ws.forms_in], own)
     files, report.ignored, report.skipped = listing.files, listing.ignored, listing.skipped

@@ -21,13 +21,19 @@ from __future__ import annotations
 
 from formgen.desk.pages.chooser import bp as chooser
 from formgen.desk.pages.dashboard import bp as dashboard
+from formgen.desk.pages.inbox import bp as inbox
 from formgen.desk.pages.jobs import bp as jobs
 from formgen.desk.pages.login import bp as login
+from formgen.desk.pages.reminders import bp as reminders
+from formgen.desk.pages.review import bp as review
 
 BLUEPRINTS = [
     chooser,
     dashboard,
+    inbox,
     jobs,
     login,
+    reminders,
+    review,
 ]
 
