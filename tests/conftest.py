@@ -133,3 +133,6 @@ def county(tmp_path):
     from county import make_county
 
     return make_county(tmp_path / "county")
+
+
+from desk_helpers import browser, desk, desk_page, screens_dir, shoot  # noqa: E402,F401  (the desk's fixtures)
