@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from formgen.settings_model import SettingsModel
 from formgen.privacy import Sensitivity, level_of
 
 FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date"]
 
 
-class FieldSpec(BaseModel):
+class FieldSpec(SettingsModel):
     """One labelled value of a form."""
-
-    model_config = ConfigDict(extra="forbid")
 
     key: str
     label: str  # as the seed prints it
@@ -49,20 +48,16 @@ class FieldSpec(BaseModel):
         return [self.label, *self.variants]
 
 
-class ItemSpec(BaseModel):
+class ItemSpec(SettingsModel):
     """One scored item of a score sheet (the unit fills 得分 as self-assessment)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str
     max: float
     variants: list[str] = Field(default_factory=list)
 
 
-class FormSpec(BaseModel):
+class FormSpec(SettingsModel):
     """A form type: how to recognise it, what it holds, how it is issued."""
-
-    model_config = ConfigDict(extra="forbid")
 
     type: str  # canonical key, e.g. "candidate_application"
     title: str  # printed title, e.g. "“勤廉标兵”候选人申报表"
@@ -94,6 +89,20 @@ class FormSpec(BaseModel):
     def keys(self) -> list[str]:
         return [f.key for f in self.fields]
 
+    def unit_field(self) -> FieldSpec | None:
+        """The field that holds the unit a blank is issued to (pre-filled with its name): found by key, else by
+        label (所属单位, 推荐单位, 申报单位, 单位名称); None when the form has none."""
+        for f in self.fields:
+            if f.key in UNIT_KEYS:
+                return f
+        for f in self.fields:
+            if "".join(f.label.split()).rstrip("：:") in UNIT_LABELS:
+                return f
+        return None
+
+
+UNIT_KEYS = ("recommending_unit", "unit", "unit_name", "owner_unit", "applicant_unit")
+UNIT_LABELS = ("所属单位", "推荐单位", "申报单位", "单位名称")
 
 STAMP_PLACEHOLDERS = ["（盖章）", "(盖章)", "盖章", "年月日", "年  月  日", "年   月   日"]
 

@@ -29,15 +29,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from formgen.settings_model import SettingsModel
 from formgen.campaign.periodic import Assessment
 from formgen.campaign.mail import MailSettings
 from formgen.forms import FormSpec
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+_Model = SettingsModel  # extra keys and NaN/infinity refused
 
 
 # ---------------------------------------------------------------------------

@@ -85,7 +85,8 @@ def as_decimal(value: Any, what: str) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise ScoringError(f"{what}应为数字，实际为 “{value}”")
     if isinstance(value, (int, float, Decimal)):
-        if isinstance(value, float) and not math.isfinite(value):
+        if (isinstance(value, float) and not math.isfinite(value)) or (
+                isinstance(value, Decimal) and not value.is_finite()):
             raise ScoringError(f"{what}应为数字，实际为 “{value}”")
         return _d(value)
     try:  # thousands separators and a percent sign as typed in a workbook
