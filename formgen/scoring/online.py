@@ -172,3 +172,49 @@ def judge_progress(ws: Workspace) -> list[JudgeProgress]:
         out.append(JudgeProgress(judge.name, len(view.subjects), cells, filled, sources, last,
                                  links.get(judge.name), view.recused))
     return out
+
+
+def subject_files(ws: Workspace, view: JudgeView) -> dict[str, list]:
+    """unit → the files that unit sent (its forms and attachments), for the units the judge scores."""
+    from formgen.ledger.files import all_receipts
+
+    units = {s.nominee.unit for s in view.subjects}
+    out: dict[str, list] = {u: [] for u in units}
+    with ws.ledger() as ledger:
+        for r in all_receipts(ledger):
+            if r.unit in units and r.status == "ok":
+                out[r.unit].append(r)
+    return out
+
+
+def judge_file(ws: Workspace, judge: Judge, receipt_id: int) -> tuple[str, bytes]:
+    """(name, content) of a file sent by a unit the judge scores; anything else is refused."""
+    from formgen.ledger.files import blob_bytes
+
+    view = judge_view(ws, judge)
+    for receipts in subject_files(ws, view).values():
+        for r in receipts:
+            if r.id == receipt_id:
+                with ws.ledger() as ledger:
+                    data = blob_bytes(ledger, r.sha256)
+                if data is None:
+                    break
+                return r.name, data
+    raise FormgenError("没有这个文件，或该文件不属于您评分的单位")
+
+
+def subject_form(ws: Workspace, subject: JudgeSubject) -> list[tuple[str, str]]:
+    """(label, value) of the unit's nomination form as a judge may see it: internal values whole,
+    personal ones (ID number, phone, address) masked (formgen.privacy)."""
+    from formgen.privacy import mask
+
+    spec = next((s for s in ws.campaign.form_specs() if s.type == subject.award.nomination_form), None)
+    if spec is None:
+        return []
+    out = []
+    for f in spec.fields:
+        value = subject.nominee.fields.get(f.key)
+        if value in (None, ""):
+            continue
+        out.append((f.label, str(mask(value, f.level) if f.level == "personal" else value)))
+    return out
