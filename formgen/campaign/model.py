@@ -330,6 +330,7 @@ TieBreak = Literal[
     "fewer_deductions",
     "self_assessment",  # higher self-assessed total
     "earlier_submission",  # the form that arrived first
+    "decided",  # a person decides (formgen decide / the desk), recorded in the ledger; held until then
     "stroke_order",  # finally the name in surname stroke order (always decides)
 ]
 
@@ -469,6 +470,8 @@ class Judge(_Model):
 
     name: str
     group: str | None = None
+    # The judge's own unit: by default (回避) the judge is not shown that unit's candidates.
+    unit: str | None = None
 
     @model_validator(mode="before")
     @classmethod
