@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from formgen.privacy import Sensitivity, level_of
 
-FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date"]
+FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date", "choice"]
 
 
 class FieldSpec(BaseModel):
@@ -39,6 +39,8 @@ class FieldSpec(BaseModel):
     # Who may see the value whole (formgen.privacy): 公开 public / 内部 internal / 个人 personal;
     # None: the canonical key's default, else proposed from the label.
     sensitivity: Sensitivity | None = None
+    # kind "choice": the printed options (□是 □否); the value is the one ticked.
+    choices: list[str] = Field(default_factory=list)
 
     @property
     def level(self) -> Sensitivity:

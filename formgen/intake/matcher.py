@@ -393,6 +393,8 @@ def field_value(f: FieldSpec, raw: str | None):
     text = strip_placeholders(raw, f.placeholders, stamp=is_opinion)
     if f.kind == "multiline":
         return clean_multiline(text)
+    if f.kind == "choice" or (f.kind == "gender" and re.search(f"[{_BOXES}]", text)):
+        return ticked_choice(text, f.choices or ["男", "女"])
     value = clean_short(text)
     if value is None:
         return None
@@ -400,6 +402,27 @@ def field_value(f: FieldSpec, raw: str | None):
         return typed_value(f, value)
     except ValueError:
         return value
+
+
+_BOXES = "□☐○◯"
+_TICKS = "☑☒■√✓✔●◉▣⊙"
+
+
+def ticked_choice(text: str, choices: list[str]) -> str | None:
+    """The option ticked in ``□是 ☑否`` (a tick mark before or after it, or the only option left standing
+    when the others were deleted); the text as typed when it is ambiguous, None when nothing is ticked."""
+    flat = re.sub(r"\s+", "", nfkc(text))
+    hits = [c for c in choices if re.search(f"[{_TICKS}]{re.escape(nfkc(c))}|{re.escape(nfkc(c))}[{_TICKS}](?=[{_BOXES}]|$)", flat)]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits and not re.search(f"[{_BOXES}{_TICKS}]", flat):
+        left = [c for c in choices if nfkc(c) in flat]
+        if len(left) == 1:
+            return left[0]
+        return flat or None
+    if not hits:
+        return None
+    return clean_short(text)
 
 
 _TYPED = {"birth": normalize_birth, "gender": normalize_gender, "integer": parse_integer}
