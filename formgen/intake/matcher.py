@@ -168,6 +168,7 @@ class _Found:
     text: str
     where: str
     confidence: float | None = None
+    line: bool = False  # the anchor sits on a line of text (``推荐单位：XX  填报日期：…``), not in a cell
 
 
 class _Lines:
@@ -558,7 +559,7 @@ def _anchor_holders(doc: GridDocument) -> dict[str, _Found]:
                     holders.setdefault(name, _Found(c.text, c.where, c.confidence))
         elif b.anchors:
             for name in b.anchors:
-                holders.setdefault(name, _Found(b.text, b.where or "表格外文字", b.confidence))
+                holders.setdefault(name, _Found(b.text, b.where or "表格外文字", b.confidence, line=True))
     return holders
 
 
@@ -676,7 +677,10 @@ def match(doc: GridDocument, forms: list[FormSpec]) -> ExtractResult:
         found = holders.get(A.field_anchor(f.key)) if tagged else None
         how = "tagged"
         if found is not None:
-            found = _Found(_drop_label_prefix(found.text, keys), found.where, found.confidence)
+            text = _drop_label_prefix(found.text, keys)
+            if found.line:  # only this label's part of a line with several "标签：值"
+                text = next((v for lbl, v in line_pairs(found.text) if keys.match(lbl)), text)
+            found = _Found(text, found.where, found.confidence)
         else:
             found, seen = view.find_field(f)
             how = doc.method

@@ -124,7 +124,6 @@ def anchored_template(of: OfficeFile, proposal: FormProposal, form_type: str) ->
             m = re.search(rf"{re.escape(pf.spec.label)}\s*(?:[（(]\s*盖章\s*[）)])?\s*[:：]", text)
             if not (m and doc.insert_after_text(target, m.group(0)[-1], UNIT_TAG)):
                 proposal.undecided.append(f"“{pf.spec.label}”一行无法填入单位名称，下发的表中此处留空")
-            continue
         doc.bookmark(target, field_anchor(pf.spec.key))
     if proposal.title_place is not None:
         target = container(proposal.title_place)
