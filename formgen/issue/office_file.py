@@ -75,7 +75,7 @@ def open_office_file(path: Path, need_table: bool = True) -> OfficeFile:
         reason = e.reason.replace("请让报送单位重新保存后发送", "请在 Word/WPS 中打开并另存为 .docx 后再导入")
         raise _fail(path, reason) from None
     if need_table:
-        _check_tables(path, data, grid)
+        _check_tables(path, data, grid, converted_from)
     return OfficeFile(path=path, data=data, grid=grid, converted_from=converted_from)
 
 
@@ -87,8 +87,11 @@ def _has_images(data: bytes) -> bool:
         return any(_IMAGE_PARTS.match(n) for n in zf.namelist())
 
 
-def _check_tables(path: Path, data: bytes, grid: GridDocument) -> None:
+def _check_tables(path: Path, data: bytes, grid: GridDocument, converted_from: str | None = None) -> None:
     if not grid.tables:
+        if converted_from:
+            raise _fail(path, f"LibreOffice 转换这个 .{converted_from} 文件时表格丢失；请在 Word/WPS 中打开它，"
+                              "另存为 .docx 后再导入")
         if _has_images(data):
             raise _fail(path, "表格是一张图片（扫描件或截图），没有可以填写的格子；请用 Word 重新制作这张表格，"
                               "或找到原来的 Word 文件再导入")

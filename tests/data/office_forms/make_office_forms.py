@@ -566,13 +566,17 @@ def _encrypted(data: bytes, dest: Path) -> None:
 
 
 def _doc_copy(src: Path, dest: Path) -> None:
-    """The form saved as Word 97–2003 (.doc) by LibreOffice."""
+    """The form saved as Word 97–2003 (.doc) by LibreOffice (through .odt: written straight from the .docx,
+    LibreOffice's .doc loses the table even for LibreOffice itself)."""
     soffice = shutil.which("soffice")
     if not soffice:
         return
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to",
-                        "doc:MS Word 97", "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=180)
+        run = [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--outdir", tmp]
+        subprocess.run(run[:3] + ["--convert-to", "odt"] + run[3:] + [str(src)], check=True, capture_output=True,
+                       timeout=180)
+        subprocess.run(run[:3] + ["--convert-to", "doc:MS Word 97"] + run[3:] + [str(Path(tmp) / (src.stem + ".odt"))],
+                       check=True, capture_output=True, timeout=180)
         shutil.copyfile(Path(tmp) / (src.stem + ".doc"), dest)
 
 
@@ -581,6 +585,11 @@ FORMS = [f01_candidate_word, f02_window_wps, f03_inline_wps, f04_options_word, f
          f10_title_in_table_wps, f11_score_subitems_word, f12_score_total_wps, f13_score_bad_total]
 
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--doc"]:  # only bad/推荐表.doc
+        _doc_copy(HERE / "02_最佳办事窗口推荐表_WPS.docx", HERE / "bad" / "推荐表.doc")
+        raise SystemExit
     for make in FORMS:
         print(make())
     print(notice())
