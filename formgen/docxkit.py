@@ -841,7 +841,9 @@ def slim_package(data: bytes, drop: tuple[str, ...]) -> dict[str, bytes]:
     for rels, base in (("_rels/.rels", ""), ("word/_rels/document.xml.rels", "word")):
         parts[rels] = _without(parts[rels], "Relationship", "Target",
                                lambda v, b=base: posixpath.normpath(posixpath.join(b, v)).lstrip("/") in dropped)
-    parts["word/styles.xml"] = used_styles(parts["word/styles.xml"], parts["word/document.xml"])
+    # numbering.xml names paragraph styles too (python-docx's list styles): cut one, Word repairs the file
+    referring = parts["word/document.xml"] + parts.get("word/numbering.xml", b"")
+    parts["word/styles.xml"] = used_styles(parts["word/styles.xml"], referring)
     return parts
 
 
