@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 from formgen.settings_model import SettingsModel
 from formgen.privacy import Sensitivity, level_of
 
-FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date", "percent"]
+FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date", "percent", "choice"]
 # The range a number of each kind lies in when campaign.yaml sets none for the field (None: no bound).
 KIND_RANGES = {"integer": (0, None), "percent": (0, 100)}
 KIND_NAMES = {"integer": "整数", "percent": "百分比"}
@@ -61,6 +61,8 @@ class FieldSpec(SettingsModel):
             span = f"{lo:g}–{hi:g}" if hi is not None else f"不小于 {lo:g}"
             return lo, hi, f"{KIND_NAMES[self.kind]}字段的范围（{span}）"
         return None
+    # kind "choice": the printed options (□是 □否); the value is the one ticked.
+    choices: list[str] = Field(default_factory=list)
 
     @property
     def level(self) -> Sensitivity:

@@ -48,6 +48,8 @@ def validate(result: ExtractResult, spec: FormSpec) -> None:
             result.error(f.key, f"“{f.label}”应为“男”或“女”，表中填的是“{value}”")
         elif f.kind == "birth" and not (isinstance(value, str) and _BIRTH.match(value)):
             result.error(f.key, f"“{f.label}”无法识别为年月（表中填的是“{value}”），请核对")
+        elif f.kind == "choice" and f.choices and value not in f.choices:
+            result.error(f.key, f"“{f.label}”应勾选{'、'.join(f.choices)}中的一项，表中是“{value}”，请核对")
         elif f.kind == "integer" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             result.error(f.key, f"“{f.label}”应为整数，表中填的是“{value}”")
         elif f.kind == "percent" and (isinstance(value, bool) or not isinstance(value, (int, float))):
