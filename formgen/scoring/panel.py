@@ -16,6 +16,7 @@ unlocked, and the workbook structure is locked.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,11 +108,15 @@ def build_panel(campaign: Campaign, judge: Judge, nominees_by_award: dict[str, l
 
 def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: list[Nominee], anchors) -> None:
     items = award.rubric.items
-    # columns: A key (hidden) | B 序号 | C 推荐单位 | D 名称 | per item: 自评, 评分 | 评分合计 | 自评合计 | 备注
+    # The grey 自评 columns only where the unit sends a score sheet of its own (award.score_form).
+    with_self = bool(award.score_form)
+    step = 2 if with_self else 1
+    # columns: A key (hidden) | B 序号 | C 推荐单位 | D 名称 | per item: (自评,) 评分 | 评分合计 | (自评合计 |) 备注
     first_item = 5
-    score_cols = [first_item + 2 * i + 1 for i in range(len(items))]
-    total_col = first_item + 2 * len(items)
-    self_total_col, note_col = total_col + 1, total_col + 2
+    score_cols = [first_item + step * i + step - 1 for i in range(len(items))]
+    total_col = first_item + step * len(items)
+    self_total_col = total_col + 1 if with_self else None
+    note_col = total_col + (2 if with_self else 1)
     last = note_col
 
     ws.merge_cells(start_row=1, start_column=2, end_row=1, end_column=last)
@@ -120,23 +125,26 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
     ws.row_dimensions[1].height = 30
     ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=last)
     set_text(ws.cell(2, 2), f"{campaign.name}　　评委：{judge.name}{'（' + judge.group + '）' if judge.group else ''}"
-                            f"　　请在白色格内填写评分；灰色为单位自评分，仅供参考。")
+                            f"　　请在白色格内填写评分{'；灰色为单位自评分，仅供参考' if with_self else ''}。")
     ws.cell(2, 2).font, ws.cell(2, 2).alignment = Font(name="宋体", size=10), LEFT
     ws.row_dimensions[2].height = 20
 
     heads = {1: "编号", 2: "序号", 3: "推荐单位", 4: SUBJECT_TITLE.get(award.subject, "名称"),
-             total_col: "评分合计", self_total_col: "自评合计", note_col: "备注"}
+             total_col: "评分合计", note_col: "备注"}
+    if with_self:
+        heads[self_total_col] = "自评合计"
     for col, text in heads.items():
         ws.merge_cells(start_row=HEADER_ROW, start_column=col, end_row=HEADER_ROW + 1, end_column=col)
         _head(ws.cell(HEADER_ROW, col), text)
         _head(ws.cell(HEADER_ROW + 1, col), None)
     for i, item in enumerate(items):
-        c0 = first_item + 2 * i
-        ws.merge_cells(start_row=HEADER_ROW, start_column=c0, end_row=HEADER_ROW, end_column=c0 + 1)
+        c0 = first_item + step * i
+        if with_self:
+            ws.merge_cells(start_row=HEADER_ROW, start_column=c0, end_row=HEADER_ROW, end_column=c0 + 1)
+            _head(ws.cell(HEADER_ROW, c0 + 1), None)
+            _head(ws.cell(HEADER_ROW + 1, c0), "自评")
         _head(ws.cell(HEADER_ROW, c0), item_header(item))
-        _head(ws.cell(HEADER_ROW, c0 + 1), None)
-        _head(ws.cell(HEADER_ROW + 1, c0), "自评")
-        _head(ws.cell(HEADER_ROW + 1, c0 + 1),
+        _head(ws.cell(HEADER_ROW + 1, score_cols[i]),
               "等次" if rating_choice(item) else "扣分" if item.kind == "deduction" else "评分")
     ws.row_dimensions[HEADER_ROW].height = max(36, 15 * max((wrapped_lines(item_header(i), 13) for i in items), default=1) + 6)
 
@@ -147,10 +155,10 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
         set_text(ws.cell(r, 3), nominee.unit)
         set_text(ws.cell(r, 4), nominee.name)
         for i, item in enumerate(items):
-            own = nominee.self_scores.get(item.name)
-            c = ws.cell(r, first_item + 2 * i)
-            c.value = own if isinstance(own, (int, float)) and not isinstance(own, bool) else None
-            c.fill, c.font = GREY_FILL, GREY_FONT
+            if with_self:
+                c = ws.cell(r, score_cols[i] - 1)
+                c.value = _self_value(nominee, item.name)
+                c.fill, c.font = GREY_FILL, GREY_FONT
             s = ws.cell(r, score_cols[i])
             s.protection = Protection(locked=False)
         refs = [(get_column_letter(score_cols[i]), items[i].kind) for i in range(len(items))
@@ -160,9 +168,9 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
         every = ",".join(f"{col}{r}" for col, _ in refs)
         if refs:
             ws.cell(r, total_col).value = f'=IF(COUNT({every})=0,"",SUM({plus or 0}){minus})'
-        selfs = [v for v in nominee.self_scores.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        ws.cell(r, self_total_col).value = float(sum(selfs)) if selfs else None
-        ws.cell(r, self_total_col).fill, ws.cell(r, self_total_col).font = GREY_FILL, GREY_FONT
+        if with_self:
+            ws.cell(r, self_total_col).value = _self_total(nominee)
+            ws.cell(r, self_total_col).fill, ws.cell(r, self_total_col).font = GREY_FILL, GREY_FONT
         ws.cell(r, note_col).protection = Protection(locked=False)
         for col in range(1, last + 1):
             cell = ws.cell(r, col)
@@ -198,7 +206,9 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
 
     unit_w = fit_width([n.unit for n in nominees], 10, 22)
     name_w = fit_width([n.name for n in nominees], 8, 24)
-    widths = {1: 4, 2: 5, 3: unit_w, 4: name_w, total_col: 8, self_total_col: 8, note_col: 22}
+    widths = {1: 4, 2: 5, 3: unit_w, 4: name_w, total_col: 8, note_col: 22}
+    if with_self:
+        widths[self_total_col] = 8
     for n, nominee in enumerate(nominees):
         lines = max(wrapped_lines(nominee.unit, unit_w), wrapped_lines(nominee.name, name_w))
         ws.row_dimensions[FIRST_ROW + n].height = max(22, 15 * lines + 4)
@@ -222,12 +232,27 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
     ws.protection.formatRows = False
 
     anchors.append(["sheet", award.id, ws.title, HEADER_ROW, FIRST_ROW, "A", get_column_letter(note_col), "D", "C"])
+    # the columns not read, with what formgen wrote there: a judge's score typed into one is reported
+    anchors.append(["columns", award.id, get_column_letter(total_col),
+                    get_column_letter(self_total_col) if with_self else "", int(with_self)])
     for i, item in enumerate(items):
         low, high, kind, levels, rule = cell_bounds(item)
         anchors.append(["item", award.id, item.name, get_column_letter(score_cols[i]), low, high, kind,
                         "|".join(levels), rule])
     for nominee in nominees:
-        anchors.append(["nominee", award.id, nominee.key, nominee.unit, nominee.name])
+        written = {i.name: _self_value(nominee, i.name) for i in items} if with_self else {}
+        anchors.append(["nominee", award.id, nominee.key, nominee.unit, nominee.name,
+                        json.dumps(written, ensure_ascii=False)])
+
+
+def _self_value(nominee: Nominee, item: str):
+    own = nominee.self_scores.get(item)
+    return own if isinstance(own, (int, float)) and not isinstance(own, bool) else None
+
+
+def _self_total(nominee: Nominee):
+    selfs = [v for v in nominee.self_scores.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return float(sum(selfs)) if selfs else None
 
 
 def cell_bounds(item: RubricItem) -> tuple[float, float | None, str, list[str], str]:
@@ -332,7 +357,7 @@ def _read_one(campaign: Campaign, path: Path) -> PanelRead:
     if ANCHOR_SHEET not in wb.sheetnames:
         problem("不是 formgen 生成的评分表（缺少隐藏的 _formgen 工作表），请使用 formgen panel 生成的评分表填写")
         return read
-    meta, sheets, items, nominees = _anchors(wb[ANCHOR_SHEET])
+    meta, sheets, items, nominees, unread = _anchors(wb[ANCHOR_SHEET])
     if meta.get("format") != FORMAT:
         problem("评分表的隐藏信息不完整或已被改动，无法读取，请重新下发评分表")
         return read
@@ -353,12 +378,24 @@ def _read_one(campaign: Campaign, path: Path) -> PanelRead:
             problem("找不到该工作表（可能被删除或改名），未读取", title)
             continue
         _read_sheet(read, wb[title], award, items[award_id], nominees[award_id],
-                    (header_row, first_row, key_col, note_col, name_col, unit_col), problem)
+                    (header_row, first_row, key_col, note_col, name_col, unit_col), problem,
+                    unread.get(award_id, _Unread()))
     return read
+
+
+@dataclass
+class _Unread:
+    """The columns of an award's sheet formgen does not read, and what it wrote there (per nominee key)."""
+
+    total: str | None = None  # 评分合计 (our formula)
+    self_total: str | None = None  # 自评合计
+    with_self: bool = True  # workbooks of older formgen always had the 自评 columns
+    written: dict = field(default_factory=dict)  # nominee key → {item: self-score written}
 
 
 def _anchors(ws):
     meta, sheets, items, nominees = {}, {}, {}, {}
+    unread: dict[str, _Unread] = {}
     for row in ws.iter_rows(values_only=True):
         kind = row[0] if row else None
         if kind == "meta":
@@ -372,15 +409,25 @@ def _anchors(ws):
                                   (row[8] if len(row) > 8 else None) or ""))
         elif kind == "nominee" and row[1] in nominees:
             nominees[row[1]][row[2]] = (row[3] or "", row[4] or "")
-    return meta, sheets, items, nominees
+            if len(row) > 5 and row[5]:
+                unread.setdefault(row[1], _Unread()).written[row[2]] = json.loads(row[5])
+        elif kind == "columns":
+            u = unread.setdefault(row[1], _Unread())
+            u.total, u.self_total, u.with_self = row[2] or None, row[3] or None, bool(row[4])
+    return meta, sheets, items, nominees, unread
 
 
-def _read_sheet(read: PanelRead, ws, award: Award, items, expected: dict, layout, problem) -> None:
+def _read_sheet(read: PanelRead, ws, award: Award, items, expected: dict, layout, problem,
+                unread: _Unread | None = None) -> None:
     header_row, first_row, key_col, note_col, name_col, unit_col = layout
+    unread = unread or _Unread()
     title = ws.title
     known = {i.name for i in award.rubric.items}
+    filled_before, cells_before = read.filled, read.cells
+    missing: dict[str, list[str]] = {}  # "unit name" → the items this judge left empty
     for item_name, col, *_ in items:
-        head = ws.cell(header_row, column_index_from_string(col) - 1).value  # merged over 自评 + 评分
+        # the item's name heads its 评分 column, merged over 自评 + 评分 where the sheet has 自评 columns
+        head = ws.cell(header_row, column_index_from_string(col) - (1 if unread.with_self else 0)).value
         if item_name not in known:
             problem(f"评分项“{item_name}”已不在评分细则中，该列未读取", title)
         elif not isinstance(head, str) or not head.startswith(item_name):
@@ -421,7 +468,10 @@ def _read_sheet(read: PanelRead, ws, award: Award, items, expected: dict, layout
                 problem(f"{name}“{item_name}”{message}", title, f"{col}{r}")
             elif value is not None or level is not None:
                 read.filled += 1
+            else:
+                missing.setdefault(f"{unit} {name}", []).append(item_name)
             scores[item_name] = value
+        _unread_cells(ws, r, name, items, unread, key, note_col, problem)
         note = ws[f"{note_col}{r}"].value
         if note is not None and str(note).strip():
             obs[NOTE_KEY] = str(note).strip()
@@ -430,7 +480,39 @@ def _read_sheet(read: PanelRead, ws, award: Award, items, expected: dict, layout
         if key not in seen:
             read.cells += len([i for i in items if i[0] in known])
             problem(f"缺少“{unit} {name}”所在的行（可能被删除），该对象的评分未读入", title)
+    filled, cells = read.filled - filled_before, read.cells - cells_before
+    if cells and not filled:  # an untouched sheet: never "no problems", and never replaces earlier scores
+        read.scores = [js for js in read.scores if js.award_id != award.id]
+        problem(f"评委{read.judge}的评分表没有填写任何评分（填写 0/{cells} 项），未读入；请评委填写后重新放入再读", title)
+        return
+    if missing:
+        listed = "；".join(f"{who}（{'、'.join(names)}）" for who, names in list(missing.items())[:5])
+        more = f"等 {len(missing)} 个对象" if len(missing) > 5 else ""
+        problem(f"评委{read.judge}尚未评完（填写 {filled}/{cells} 项），缺少评分：{listed}{more}；"
+                "这些对象暂缺该评委的评分", title)
     read.awards.append(award.id)
+
+
+def _unread_cells(ws, r: int, name: str, items, unread: _Unread, key: str, note_col: str, problem) -> None:
+    """Values a judge typed where formgen does not read: the grey 自评 cells, 合计, columns past 备注."""
+    title = ws.title
+    written = unread.written.get(key, {})
+    if unread.with_self:
+        for item_name, col, *_ in items:
+            self_col = get_column_letter(column_index_from_string(col) - 1)
+            value = ws[f"{self_col}{r}"].value
+            if not _blank(value) and value != written.get(item_name):
+                problem(f"{name}“{item_name}”的“{value}”填在了灰色的自评栏，自评栏不读入；评分请填在白色的“评分”栏",
+                        title, f"{self_col}{r}")
+    total = ws[f"{unread.total}{r}"].value if unread.total else None
+    if not _blank(total) and not (isinstance(total, str) and total.startswith("=")):
+        problem(f"{name}的“评分合计”被改写为“{total}”；合计由各项评分算出，不读入，请在各项“评分”栏填写",
+                title, f"{unread.total}{r}")
+    for c in range(column_index_from_string(note_col) + 1, ws.max_column + 1):
+        value = ws.cell(r, c).value
+        if not _blank(value):
+            problem(f"{name}一行在表格之外的 {get_column_letter(c)} 列填有“{value}”，该列不读入；评分请填在“评分”栏",
+                    title, f"{get_column_letter(c)}{r}")
 
 
 def _blank(value) -> bool:
