@@ -29,7 +29,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from formgen.settings_model import SettingsModel
 from formgen.campaign.periodic import Assessment
@@ -330,6 +330,7 @@ TieBreak = Literal[
     "fewer_deductions",
     "self_assessment",  # higher self-assessed total
     "earlier_submission",  # the form that arrived first
+    "decided",  # a person decides (formgen decide / the desk), recorded in the ledger; held until then
     "stroke_order",  # finally the name in surname stroke order (always decides)
 ]
 
@@ -341,6 +342,13 @@ class Eligibility(_Model):
     min_monthly_average: float | None = None  # 窗口标准化考核月平均分
     no_discipline: bool = False  # 本年度未受效能或党政纪处理
     required_forms: list[str] = Field(default_factory=list)  # form types that must have arrived
+    # Form field → the least value it must reach (群众满意率达95%以上: {satisfaction: 95}); a field not filled
+    # in is missing data (待补充数据), never a failed condition.
+    field_min: dict[str, float] = Field(default_factory=dict)
+    _labels: dict[str, str] = PrivateAttr(default_factory=dict)  # field key → its label, for the reasons
+
+    def label(self, key: str) -> str:
+        return self._labels.get(key, key)
 
 
 class Quota(_Model):
@@ -462,6 +470,8 @@ class Judge(_Model):
 
     name: str
     group: str | None = None
+    # The judge's own unit: by default (回避) the judge is not shown that unit's candidates.
+    unit: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -526,6 +536,9 @@ class Campaign(_Model):
                     raise ValueError(f"@shared_quotas[{n}].awards[{m}]：共用名额“{q.name}”引用的奖项 {aid} 不存在"
                                      f"（可选：{'、'.join(ids)}）")
         self._public_fields()
+        labels = {f.key: f.label for spec in self.form_specs() for f in spec.fields}
+        for a in self.awards:  # eligibility's reasons name a field by its label
+            a.eligibility._labels = {k: labels.get(k, k) for k in a.eligibility.field_min}
         return self
 
     def _public_fields(self) -> None:

@@ -98,7 +98,8 @@ def decide(ws: Workspace, objection_id: int, outcome: str, why: str, removes: bo
     if rerun:
         from formgen.scoring.stage import score
 
-        score(ws)
+        # the published result changes for a decided objection: that decision is the reason
+        score(ws, reason=f"公示期间第{objection_id}号异议{'成立' if after.removes else '的决定改变'}：{why.strip()}")
     return after, rerun
 
 

@@ -80,6 +80,27 @@
     tick();
   }
 
+  // a form whose work runs in the background worker (form[data-job-pane]): posted by fetch, its job
+  // shown live in that pane, the page reloaded when it is done; a job still running is picked up on load
+  function jobForms() {
+    document.querySelectorAll("form[data-job-pane]").forEach(function (form) {
+      var pane = document.getElementById(form.dataset.jobPane);
+      if (!pane) { return; }
+      function watch(id) {
+        pane.querySelector(".log").textContent = "";
+        watchJob(id, pane, function (j) { if (j.state === "done") { location.reload(); } });
+      }
+      if (pane.dataset.job) { watch(pane.dataset.job); }
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        showError("");
+        post(form.action, new FormData(form)).then(function (body) { watch(body.job); })
+          .catch(function (err) { showError(err.message); });
+      });
+    });
+  }
+
   window.desk = {call: call, post: post, watchJob: watchJob, showError: showError, csrf: csrf};
+  document.addEventListener("DOMContentLoaded", jobForms);
   document.addEventListener("DOMContentLoaded", pollIndicator);
 })();
