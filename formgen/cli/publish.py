@@ -40,6 +40,10 @@ def publish_cmd(ctx: click.Context, pdf: bool, date_opt: str | None, commend_opt
         click.echo(f"已生成 {rel(ws, folder)}/（{n} 份证书，每人一个文件）")
     for line in done.notes:
         click.echo(f"注意：{line}")
+    if done.held:
+        click.echo("公示尚未结束，暂不生成表彰通报、授牌名单和证书：")
+        for line in done.held:
+            click.echo(f"  {line}")
     if pdf:
         echo_pdfs(ws, done.printable)
 

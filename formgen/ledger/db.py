@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 _SCHEMA_MODULES = ("formgen.ledger.files", "formgen.ledger.forms", "formgen.ledger.judging",
                    "formgen.ledger.tallies", "formgen.ledger.events",
                    "formgen.ledger.mail", "formgen.ledger.results", "formgen.ledger.ballots",
-                   "formgen.ledger.decisions", "formgen.ledger.crops", "formgen.ledger.users")
+                   "formgen.ledger.decisions", "formgen.ledger.crops", "formgen.ledger.users",
+                   "formgen.ledger.objections")
 
 
 def register_schema(name: str, sql: str) -> None:

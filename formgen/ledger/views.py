@@ -91,7 +91,12 @@ def nominees(ledger: Ledger, campaign: Campaign, units: list[Unit]) -> dict[str,
             problems_by_form.setdefault(p.form_id, []).append(p.message)
     from formgen.ledger.facts import discipline_records
 
+    from formgen.ledger.objections import list_objections
+
     records = discipline_records(ledger)
+    raised: dict[tuple[str, str], list] = {}
+    for o in list_objections(ledger):
+        raised.setdefault((o.award_id, o.subject_key), []).append(o)
     out: dict[str, list[Nominee]] = {}
     for award in campaign.awards:
         if not award.nomination_form or getattr(award, "subjects", "nominated") == "units":
@@ -124,7 +129,8 @@ def nominees(ledger: Ledger, campaign: Campaign, units: list[Unit]) -> dict[str,
             result.append(Nominee(
                 award_id=award.id, key=key, unit=unit, name=name, category=category.get(f.unit or ""),
                 self_scores=sheet.self_scores if sheet else {}, submitted_at=f.submitted_at,
-                fields=dict(f.fields), problems=problems, facts=_recorded_facts(records, unit, name)))
+                fields=dict(f.fields), problems=problems,
+                facts={**_recorded_facts(records, unit, name), **_objection_facts(raised.get((award.id, key), []))}))
         out[award.id] = result
     return out
 
@@ -137,6 +143,18 @@ def _recorded_facts(records: dict, unit: str, name: str) -> dict:
         return {}
     return {"discipline": (rec.what or True) if rec.disciplined else False,
             "discipline_source": ("" if rec.name else "单位记录，") + rec.source()}
+
+
+def _objection_facts(objections: list) -> dict:
+    """The publicity round's say on a nominee: every objection (for explain), and the upheld
+    one that removes it (the rank stage holds it 不符合条件)."""
+    if not objections:
+        return {}
+    facts = {"objections": [o.summary() for o in objections]}
+    removing = [o for o in objections if o.removes]
+    if removing:
+        facts["objection_upheld"] = removing[-1].summary()
+    return facts
 
 
 def _assessed_units(award: Award, units: list[Unit]) -> list[Nominee]:

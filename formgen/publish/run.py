@@ -61,16 +61,19 @@ def certificate_names(data: PublishInput, award) -> tuple[str, str]:
     return f"证书_{label}", f"证书_{label}_合并打印.docx"
 
 
-def publish(workspace, data: PublishInput) -> list[Path]:
+def publish(workspace, data: PublishInput, final: bool = True) -> list[Path]:
     """Write the publicity list, commendation notice, plaque list and certificates; returns the paths.
 
-    Certificates: the combined print file first, then one file per person. A
-    certificate folder is emptied of old .docx first, so it never mixes winners
+    ``final`` False (the publicity round is not over, formgen.publish.publicity_gate): the
+    publicity list only. Certificates: the combined print file first, then one file per
+    person. A certificate folder is emptied of old .docx first, so it never mixes winners
     of two runs.
     """
     out = workspace.out_dir("publish")
     try:
         paths = publicity.write(data, out)
+        if not final:
+            return paths
         paths.append(commendation.write(data, out / "表彰通报.docx"))
         paths += plaques.write(data, out)
         for award in data.awards_with("certificate"):

@@ -53,6 +53,7 @@ class Published:
     documents: list[Path] = field(default_factory=list)  # the documents in out/publish/ itself
     certificates: dict[Path, int] = field(default_factory=dict)  # folder of single certificates → how many
     notes: list[str] = field(default_factory=list)  # what the clerk should check (Chinese)
+    held: list[str] = field(default_factory=list)  # why the 表彰通报 and certificates wait (the publicity round)
 
     @property
     def printable(self) -> list[Path]:
@@ -61,14 +62,23 @@ class Published:
 
 
 def publish_campaign(ws: Workspace, date: str | None = None, commend_date: str | None = None,
-                     who: str | None = None) -> Published:
+                     who: str | None = None, today: dt.date | None = None) -> Published:
     """Publicity list, commendation notice, plaque list and certificates from the stored score result.
 
-    ``date``: the publicity list's date (default campaign.yaml's deadlines.publicity_start, else today);
-    ``commend_date``: the commendation's (default the first working day after the publicity).
+    ``date``: the publicity list's date (default: the date it was first published with, else
+    campaign.yaml's deadlines.publicity_start, else today); ``commend_date``: the commendation's
+    (default the first working day after the publicity). The commendation, plaques and
+    certificates wait until the publicity period has passed (``today``, default the real date)
+    with every objection decided (formgen.publish.publicity_gate): ``held`` says what is open.
     """
+    from formgen.ledger.objections import list_objections, publicity_start, set_publicity_start
+    from formgen.publish.publicity import period
+    from formgen.publish.publicity_gate import still_open
+
     campaign = ws.campaign
-    decided = parse_date(date, "--date") or campaign.deadlines.publicity_start or dt.date.today()
+    with ws.ledger() as ledger:
+        started = publicity_start(ledger)
+    decided = parse_date(date, "--date") or started or campaign.deadlines.publicity_start or dt.date.today()
     winners = stored_winners(ws)
     if any(a.grades for a in campaign.awards):  # 最美 / 优秀: a list, a paragraph and certificates each
         from formgen.publish.grades import split_grades
@@ -77,8 +87,12 @@ def publish_campaign(ws: Workspace, date: str | None = None, commend_date: str |
             campaign, winners = split_grades(campaign, winners, load_score_results(ledger))
     data = PublishInput(campaign, winners, decided, parse_date(commend_date, "--commend-date"),
                         unit_order=[u.name for u in ws.units])
-    paths = publish(ws, data)
-    done = Published(paths, notes=notes(data))
+    with ws.ledger() as ledger:
+        if decided != started:  # the publicity round begins with this list (a new --date: history kept)
+            set_publicity_start(ledger, decided, note="formgen publish --date" if date else "formgen publish")
+        held = still_open(period(data), list_objections(ledger), today or dt.date.today())
+    paths = publish(ws, data, final=not held)
+    done = Published(paths, notes=notes(data), held=held)
     top = paths[0].parent if paths else None
     for p in paths:
         if p.parent == top:

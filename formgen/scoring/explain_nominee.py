@@ -66,6 +66,7 @@ def explain_lines(campaign: Campaign, award_id: str, r: Ranked, workbooks: dict[
         out.append(f"  申报表填写：{label} = {value if value not in (None, '') else '（未填写）'}")
     if award.eligibility.no_discipline:
         out.append(f"  {discipline_line(n.facts)}")
+    out += [f"  公示异议：{line}" for line in n.facts.get("objections", [])]
     if not r.eligible:
         out += [f"  不符合条件：{x}" for x in r.ineligible]
     out += [f"  问题：{f}" for f in s.flags]

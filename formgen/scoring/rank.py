@@ -74,6 +74,8 @@ def eligibility(nominee: Nominee, award: Award) -> list[str]:
             what = f"（{d}）" if isinstance(d, str) and d not in ("是", "有") else ""
             source = facts.get("discipline_source")
             out.append(f"本年度受到效能或党政纪处理{what}" + (f"；{source}" if source else ""))
+    if facts.get("objection_upheld"):  # the publicity round (formgen.ledger.objections)
+        out.append(f"公示期间{facts['objection_upheld']}")
     for key, least in rules.field_min.items():
         value = _number(str(nominee.fields.get(key, "")).strip().rstrip("%％分").strip() or None)
         what = rules.label(key)
