@@ -756,6 +756,25 @@ def read_custom_properties(docx: bytes | str | Path) -> dict[str, str]:
     return {p.get("name"): "".join(p.itertext()) for p in root.findall(f"{{{_CUSTOM_NS}}}property") if p.get("name")}
 
 
+def part_digest(docx: bytes | str | Path, part: str = "word/document.xml") -> str | None:
+    """SHA-256 of one part of a package (None when it has no such part or is no zip): a file's body changed
+    by hand in Word or WPS has another digest than the one formgen wrote."""
+    import hashlib
+
+    try:
+        with _package(docx) as zf:
+            return hashlib.sha256(zf.read(part)).hexdigest()
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+
+
+def block_texts(docx: bytes | str | Path) -> list[str]:
+    """The text of every paragraph of word/document.xml in reading order (table cells included)."""
+    with _package(docx) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    return [p_text(p) for p in root.iter(qn("w:p"))]
+
+
 def bookmark_names(docx: bytes | str | Path) -> set[str]:
     """Names of all bookmarks in word/document.xml of a package."""
     with _package(docx) as zf:

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, field_validator
 
+from formgen.settings_model import SettingsModel
 from formgen.privacy import Sensitivity, level_of
 
-FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date", "choice"]
+FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date", "percent", "choice"]
+# The range a number of each kind lies in when campaign.yaml sets none for the field (None: no bound).
+KIND_RANGES = {"integer": (0, None), "percent": (0, 100)}
+KIND_NAMES = {"integer": "整数", "percent": "百分比"}
 
 
-class FieldSpec(BaseModel):
+class FieldSpec(SettingsModel):
     """One labelled value of a form."""
-
-    model_config = ConfigDict(extra="forbid")
 
     key: str
     label: str  # as the seed prints it
@@ -39,6 +41,26 @@ class FieldSpec(BaseModel):
     # Who may see the value whole (formgen.privacy): 公开 public / 内部 internal / 个人 personal;
     # None: the canonical key's default, else proposed from the label.
     sensitivity: Sensitivity | None = None
+    # The range a number of this field lies in, [min, max] (campaign.yaml ``range``); outside it is a warning
+    # naming the range. None: the kind's own range (KIND_RANGES).
+    range: tuple[float, float] | None = None
+
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, v):
+        if v is not None and v[0] > v[1]:
+            raise ValueError(f"range 应写成 [最小值, 最大值]，实际为 [{v[0]:g}, {v[1]:g}]")
+        return v
+
+    def value_range(self) -> tuple[float | None, float | None, str] | None:
+        """(min, max, where the range comes from) for a number of this field; None: no range."""
+        if self.range is not None:
+            return self.range[0], self.range[1], f"本字段设定的范围 {self.range[0]:g}–{self.range[1]:g}"
+        if self.kind in KIND_RANGES:
+            lo, hi = KIND_RANGES[self.kind]
+            span = f"{lo:g}–{hi:g}" if hi is not None else f"不小于 {lo:g}"
+            return lo, hi, f"{KIND_NAMES[self.kind]}字段的范围（{span}）"
+        return None
     # kind "choice": the printed options (□是 □否); the value is the one ticked.
     choices: list[str] = Field(default_factory=list)
 
@@ -51,20 +73,16 @@ class FieldSpec(BaseModel):
         return [self.label, *self.variants]
 
 
-class ItemSpec(BaseModel):
+class ItemSpec(SettingsModel):
     """One scored item of a score sheet (the unit fills 得分 as self-assessment)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str
     max: float
     variants: list[str] = Field(default_factory=list)
 
 
-class FormSpec(BaseModel):
+class FormSpec(SettingsModel):
     """A form type: how to recognise it, what it holds, how it is issued."""
-
-    model_config = ConfigDict(extra="forbid")
 
     type: str  # canonical key, e.g. "candidate_application"
     title: str  # printed title, e.g. "“勤廉标兵”候选人申报表"
@@ -96,6 +114,20 @@ class FormSpec(BaseModel):
     def keys(self) -> list[str]:
         return [f.key for f in self.fields]
 
+    def unit_field(self) -> FieldSpec | None:
+        """The field that holds the unit a blank is issued to (pre-filled with its name): found by key, else by
+        label (所属单位, 推荐单位, 申报单位, 单位名称); None when the form has none."""
+        for f in self.fields:
+            if f.key in UNIT_KEYS:
+                return f
+        for f in self.fields:
+            if "".join(f.label.split()).rstrip("：:") in UNIT_LABELS:
+                return f
+        return None
+
+
+UNIT_KEYS = ("recommending_unit", "unit", "unit_name", "owner_unit", "applicant_unit")
+UNIT_LABELS = ("所属单位", "推荐单位", "申报单位", "单位名称")
 
 STAMP_PLACEHOLDERS = ["（盖章）", "(盖章)", "盖章", "年月日", "年  月  日", "年   月   日"]
 
@@ -136,7 +168,8 @@ POST_NOMINATION = FormSpec(
     fields=[
         FieldSpec(key="recommending_unit", label="推荐单位", position="line"),
         FieldSpec(key="post", label="被推荐岗位", variants=["推荐岗位", "岗位名称"]),
-        FieldSpec(key="headcount", label="被推荐岗位人数", variants=["岗位人数", "人数"], kind="integer"),
+        FieldSpec(key="headcount", label="被推荐岗位人数", variants=["岗位人数", "人数"], kind="integer",
+                  range=(1, 500)),
         FieldSpec(key="post_leader", label="被推荐岗位主要负责人", variants=["主要负责人", "岗位负责人", "负责人"]),
         FieldSpec(key="duties", label="被推荐岗位主要职责", variants=["主要职责", "岗位职责", "岗位主要职责"],
                   kind="multiline"),

@@ -105,3 +105,48 @@ def locked(what: str):
                 return fn(ws, *args, **kwargs)
         return run
     return wrap
+
+
+DESK_LOCK_FILE = ".formgen-desk.lock"
+
+
+class DeskOpen(FormgenError):
+    exit_code = 75
+
+
+class HeldLock:
+    """A lock held until :meth:`release` (the desk keeps its workspace's for as long as it runs)."""
+
+    def __init__(self, fh):
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            _unlock(self._fh)
+            self._fh.close()
+            self._fh = None
+
+
+def desk_lock(root: Path, where: str) -> HeldLock:
+    """One ``formgen desk`` per workspace: a second one gets one Chinese line naming the first
+    (``where``: the address it serves). The same OS lock as :func:`workspace_lock`, on its own file,
+    so the CLI still runs beside an open desk."""
+    path = (Path(root) / DESK_LOCK_FILE).resolve()
+    fh = open(path, "a+b")  # noqa: SIM115 - kept open while the desk runs
+    if not _try_lock(fh):
+        fh.close()
+        raise DeskOpen(f"这个工作目录已在另一个 formgen desk 中打开（{_desk_holder(path)}）；"
+                       "请切换到已打开的浏览器页面，或先关闭那个 desk（若它已退出，直接重新运行即可）")
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"{os.getpid()}\t{where}\t{datetime.now():%Y-%m-%d %H:%M:%S}\n".encode("utf-8"))
+    fh.flush()
+    return HeldLock(fh)
+
+
+def _desk_holder(path: Path) -> str:
+    try:
+        pid, where, when = path.read_text(encoding="utf-8").strip().split("\t")
+        return f"进程 {pid}，{when} 开始，地址 {where}"
+    except (OSError, ValueError):
+        return "进程信息不详"

@@ -39,6 +39,21 @@ def clean_text(value: str) -> str:
     return "".join(ch for ch in value if ord(ch) not in _ILLEGAL)
 
 
+def sheet_title(name: str, taken, fallback: str = "表") -> str:
+    """A sheet name Excel accepts (no []:*?/\\, ≤ 31 characters), made unique among ``taken``.
+
+    ``taken`` is the workbook's sheet names (a list) or a set that the new name is added to.
+    """
+    clean = "".join("_" if c in '[]:*?/\\' else c for c in name)[:31] or fallback
+    title, n = clean, 2
+    while title in taken:
+        title = f"{clean[:28]}({n})"
+        n += 1
+    if isinstance(taken, set):
+        taken.add(title)
+    return title
+
+
 def set_text(cell: Cell, value: Any) -> None:
     """Store ``value`` as literal text (None stays empty)."""
     if value is None:
@@ -104,14 +119,6 @@ class BookProblem:
     def __str__(self) -> str:
         where = self.file + (f" 工作表“{self.sheet}”" if self.sheet else "") + (f" {self.cell} 单元格" if self.cell else "")
         return f"{where}：{self.message}"
-
-
-def workbooks_in(folder: Path, patterns: tuple[str, ...] = ("*.xlsx",)) -> list[Path]:
-    """The returned files in ``folder`` (none when it does not exist), without the ``~$`` lock files Office leaves."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p for pat in patterns for p in folder.glob(pat) if not p.name.startswith("~$"))
 
 
 def book_bytes(path: Path, what: str, limit: int = MAX_BOOK_BYTES) -> tuple[bytes | None, str]:

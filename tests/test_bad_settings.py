@@ -102,3 +102,71 @@ def test_defect4_a_300_character_unit_name_issues_and_reminds(ws):
     reminders = write_reminders(w)
     assert [r.unit for r in reminders] == [long_name, "东山街道"]
     assert all(r.path.exists() and len(r.path.name.encode()) <= 255 for r in reminders)
+
+
+@pytest.fixture(scope="module")
+def town_ws(tmp_path_factory):
+    from formgen.issue.init import init_workspace
+
+    return init_workspace(tmp_path_factory.mktemp("town") / "ws", "town-internal").root
+
+
+@pytest.mark.parametrize("preset, old, new, key", [
+    # seed 004's 内部测评: two rater groups weighted 0.5 each; .nan passed the sum-to-1 test (NaN compares false)
+    ("town", "{name: 班子成员, weight: 0.5,", "{name: 班子成员, weight: .nan,", "aggregation.groups[0].weight"),
+    ("ruian", "max: 10\n", "max: .nan\n", "rubric.items[0].max"),
+    ("ruian", "max: 10\n", "max: -.inf\n", "rubric.items[0].max"),
+    ("town", "levels: {满意: 90,", "levels: {满意: .inf,", "levels.满意"),
+])
+def test_issue15_defect9_nan_and_infinity_are_refused_by_check(preset, old, new, key, preset_ws, town_ws, tmp_path):
+    from formgen.cli import cli
+
+    root = tmp_path / "ws"
+    shutil.copytree(town_ws if preset == "town" else preset_ws, root)
+    path = root / "campaign.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(root), "check"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "campaign.yaml：" in lines[0] and key in lines[0] and "不能是 .nan、.inf" in lines[0]
+
+
+def test_issue15_defect9_every_settings_model_refuses_non_finite_numbers():
+    """One base for all settings: a model added later inherits the rule instead of having to remember it."""
+    import formgen.ballots.settings  # noqa: F401  (register the models)
+    import formgen.campaign.model  # noqa: F401
+    from formgen.settings_model import SettingsModel
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    models = list(subclasses(SettingsModel))
+    assert len(models) > 20
+    for model in models:
+        assert model.model_config.get("allow_inf_nan") is False, model.__name__
+    from pydantic import BaseModel
+
+    stray = [m.__name__ for m in subclasses(BaseModel)
+             if m.__module__.startswith("formgen.") and not issubclass(m, SettingsModel)]
+    assert stray == []
+
+
+def test_issue15_defect9_workbook_numbers_refuse_nan_and_infinity():
+    from decimal import Decimal
+
+    from formgen.errors import FormgenError
+    from formgen.numeric import parse_number
+    from formgen.scoring.rules import as_decimal
+
+    for text in ("nan", "NaN", "inf", "-Infinity", "1e400"):
+        with pytest.raises(ValueError):
+            parse_number(text)
+    # openpyxl hands back float('inf') for a cell stored as 1E999, and Decimal cells come from the ledger
+    for value in (float("nan"), float("inf"), Decimal("NaN"), Decimal("-Infinity")):
+        with pytest.raises(FormgenError):
+            as_decimal(value, "得分")

@@ -63,6 +63,34 @@ def test_extract_corrupt_file_is_one_line(tmp_path):
     assert "坏文件.docx" in line
 
 
+def test_issue15_defect12_seven_bytes_of_text_named_docx_is_not_a_word_file(tmp_path):
+    bad = tmp_path / "a.docx"
+    bad.write_bytes(b"hello!\n")
+    res = run("extract", bad)
+    line = assert_one_clean_line(res)
+    assert res.exit_code == 2
+    assert "a.docx" in line and "不是Word文件" in line and "文档中没有表格" not in line
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_issue15_defect12_zip_of_unreadable_members_exits_like_one_bad_file(tmp_path, as_json):
+    import zipfile
+
+    single = tmp_path / "坏文件.docx"
+    single.write_bytes((RETURNS / YUHAI_APP).read_bytes()[:5000])
+    json_flag = ["--json"] if as_json else []
+    single_exit = run("extract", *json_flag, single).exit_code
+    assert single_exit == 2
+    archive = tmp_path / "报送材料.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("申报表.docx", b"hello!\n")  # text under a Word name
+        zf.writestr("推荐表.docx", (RETURNS / YUHAI_APP).read_bytes()[:5000])  # cut short
+        zf.writestr("事迹.pdf", bytes(range(256)) * 4)  # no known format
+    res = run("extract", *json_flag, archive)
+    assert res.exit_code == single_exit, res.output
+    assert res.stderr.strip().splitlines() == ["错误：报送材料.zip 中没有一个文件能够读取（原因见上）"]
+
+
 def test_corrupt_ledger_is_one_line(workspace):
     (workspace.root / "ledger.sqlite").write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     for args in (["status"], ["collect"], ["correct", "--list"], ["score"]):

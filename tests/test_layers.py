@@ -1,7 +1,7 @@
 """The package's layers: imports only go down, and no module imports itself back through others.
 
 Bottom → top: plain helpers and records → campaign → intake (file → ExtractResult) → ledger →
-workspace → collect / issue / scoring (stages) → publish → sample → cli. Function-level
+workspace → collect / issue / scoring (stages) → publish → sample → desk → cli. Function-level
 imports count too: a late import is still a dependency.
 """
 from __future__ import annotations
@@ -23,7 +23,8 @@ LAYER = {
     "collect": 5, "issue": 5, "scoring": 5, "ballots": 5, "mail": 5,
     "publish": 6,
     "sample": 7,
-    "cli": 8,
+    "desk": 8,  # the browser face (formgen desk); cli starts it
+    "cli": 9,
 }
 
 

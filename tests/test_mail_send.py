@@ -94,6 +94,65 @@ def test_remind_send_once_a_day_unless_forced(tmp_path, smtp):
     assert log.exit_code == 0 and log.output.count("已发送") == 6 and "失败" in log.output  # + the refused unit
 
 
+def test_issue15_defect15_issue_send_once_per_unit_unless_forced(tmp_path, smtp):
+    ws = make_mail_ws(tmp_path / "ws", None, smtp.port, units=UNITS)
+    assert _run(ws, "issue", "--send").exit_code == 0
+    assert len(smtp.messages) == 3  # the fourth unit's server refuses its address
+    again = _run(ws, "issue", "--send")
+    assert again.exit_code == 0, again.output
+    assert len(smtp.messages) == 3  # nobody gets the notice twice …
+    assert "跳过 3 个单位" in again.output and "已发过下发通知邮件" in again.output and "--force" in again.output
+    assert f"发送失败 {REFUSED_UNIT.name}" in again.output  # … but a unit never reached is tried again
+    forced = _run(ws, "issue", "--send", "--force")
+    assert forced.exit_code == 0 and len(smtp.messages) == 6 and "跳过 0 个单位" in forced.output
+
+
+def _no_password(monkeypatch):
+    monkeypatch.delenv("FORMGEN_MAIL_PASSWORD", raising=False)
+    monkeypatch.setattr("formgen.mail.password.from_keyring", lambda user: None)
+
+
+def test_issue15_defect14_relay_without_auth_sends_when_login_is_off(tmp_path, monkeypatch):
+    _no_password(monkeypatch)  # a relay without login: no password anywhere, none asked
+    with Smtp(user=None) as relay:
+        ws = make_mail_ws(tmp_path / "ws", None, relay.port, units=UNITS)
+        ws = set_mail(ws, smtp={"host": "127.0.0.1", "port": relay.port, "security": "none", "login": False})
+        test = _run(ws, "mail", "test")
+        smtp_line = next(line for line in test.output.splitlines() if "发信" in line)
+        assert smtp_line.startswith("✓ 发信：正常") and "不登录" in smtp_line, test.output
+        result = _run(ws, "remind", "--send")
+        assert result.exit_code == 0, result.output
+        assert len(relay.messages) == 3 and "已发送 3 封" in result.output
+
+
+def test_issue15_defect14_relay_without_auth_but_login_on_says_what_happened(tmp_path):
+    with Smtp(user=None) as relay:
+        ws = make_mail_ws(tmp_path / "ws", None, relay.port, units=UNITS)
+        result = _run(ws, "remind", "--send")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and "不提供登录（AUTH）" in line and "login: false" in line, result.output
+    assert relay.messages == []
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_issue15_defect14_login_off_but_server_wants_one_says_so(tmp_path, monkeypatch):
+    _no_password(monkeypatch)
+    with Smtp(require_login=True) as server:
+        ws = make_mail_ws(tmp_path / "ws", None, server.port, units=UNITS)
+        ws = set_mail(ws, smtp={"host": "127.0.0.1", "port": server.port, "security": "none", "login": False})
+        result = _run(ws, "remind", "--send")
+    assert "要求先登录" in result.output and "login: false" in result.output, result.output
+    assert server.messages == []
+
+
+def test_issue15_defect14_imap_cannot_do_without_login(tmp_path):
+    ws = make_mail_ws(tmp_path / "ws", 1)
+    ws = set_mail(ws, imap={"host": "127.0.0.1", "port": 1, "security": "none", "login": False})
+    result = _run(ws, "mail", "test")
+    assert result.exit_code != 0 and "mail.imap.login" in result.output and "Traceback" not in result.output
+
+
 def test_smtp_wrong_password_is_one_line(tmp_path, smtp, monkeypatch):
     monkeypatch.setenv("FORMGEN_MAIL_PASSWORD", "wrong")
     ws = make_mail_ws(tmp_path / "ws", None, smtp.port, units=UNITS)

@@ -213,14 +213,20 @@ def test_review_reads_a_copy_saved_elsewhere_and_refuses_a_bad_one_in_one_line(f
     assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1 and "坏.xlsx" in result.stderr
 
 
-def test_a_renamed_review_sheet_is_still_read(flagged):
-    """Issue 15 point 1: 更正 13.5 typed on a row, the sheet renamed 问题清单（已核）, then formgen review."""
+def _correct_in_book(flagged, key: str, value: str):
+    """The staff's entry 更正 → value on the review row of ``key``, not yet saved."""
     path = _book(flagged)
     wb = load_workbook(path)
     sh = wb["问题清单"]
     cols = _columns(sh)
-    r = _row_of(sh, "name")
-    sh.cell(r, cols["核对结果"]).value, sh.cell(r, cols["更正为"]).value = "更正", "林昇"
+    r = _row_of(sh, key)
+    sh.cell(r, cols["核对结果"]).value, sh.cell(r, cols["更正为"]).value = "更正", value
+    return path, wb, sh, cols, r
+
+
+def test_a_renamed_review_sheet_is_still_read(flagged):
+    """Issue 15 point 1: 更正 13.5 typed on a row, the sheet renamed 问题清单（已核）, then formgen review."""
+    path, wb, sh, cols, r = _correct_in_book(flagged, "name", "林昇")
     sh.title = "问题清单（已核）"
     wb.save(path)
     result = _review(flagged)
@@ -230,12 +236,7 @@ def test_a_renamed_review_sheet_is_still_read(flagged):
 
 def test_a_row_whose_hidden_reference_was_deleted_is_reported_and_the_book_kept(flagged):
     """Issue 15 point 2: the hidden 核对编号 column deleted; the entry is named by row, the book kept."""
-    path = _book(flagged)
-    wb = load_workbook(path)
-    sh = wb["问题清单"]
-    cols = _columns(sh)
-    r = _row_of(sh, "birth")
-    sh.cell(r, cols["核对结果"]).value, sh.cell(r, cols["更正为"]).value = "更正", "1982-08"
+    path, wb, sh, cols, r = _correct_in_book(flagged, "birth", "1982-08")
     sh.delete_cols(cols["核对编号"])
     wb.save(path)
     typed = path.read_bytes()

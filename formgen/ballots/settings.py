@@ -21,15 +21,15 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import Field, StrictInt, ValidationError, field_validator
 
+from formgen.settings_model import SettingsModel
 from formgen.errors import ConfigError
 
 SETTINGS_FILE = "ballots.yaml"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+_Model = SettingsModel  # extra keys and NaN/infinity refused
 
 
 class BallotGroup(_Model):

@@ -41,11 +41,13 @@ def check_workspace(root: Path, campaign_file: str = "campaign.yaml") -> CheckRe
         raise ConfigError(f"{root} 中没有 {campaign_file}；请在工作目录中运行，或用 -C 指定工作目录")
     report = CheckReport()
     try:
-        report.campaign = load_campaign(Path(root) / campaign_file)
+        report.campaign = load_campaign(Path(root) / campaign_file, references=False)
     except ConfigError as e:
         report.errors.append(str(e))
         return report
     c = report.campaign
+    report.errors += reference_errors(c, campaign_file)
+    report.errors += input_source_errors(c, campaign_file)
     units_path = Path(root) / c.units_file
     try:
         report.units, match = read_units(units_path)
@@ -58,6 +60,20 @@ def check_workspace(root: Path, campaign_file: str = "campaign.yaml") -> CheckRe
     report.warnings += scope_warnings(c, report.units)
     report.warnings += shared_email_warnings(report.units, units_path.name)
     return report
+
+
+def reference_errors(c: Campaign, file_name: str) -> list[str]:
+    """Every name campaign.yaml uses and does not define (layout keys, fields, forms, categories, judges, templates)."""
+    from formgen.campaign.references import reference_problems
+
+    return reference_problems(c, file_name)
+
+
+def input_source_errors(c: Campaign, file_name: str) -> list[str]:
+    """Every condition whose input has no source (formgen.campaign.sources)."""
+    from formgen.campaign.sources import source_problems
+
+    return source_problems(c, file_name)
 
 
 def shared_email_warnings(units: list[Unit], file_name: str) -> list[str]:

@@ -21,6 +21,7 @@ _EXPECTED = {
     "int_parsing": "应为整数",
     "float_type": "应为数字",
     "float_parsing": "应为数字",
+    "finite_number": "应为普通数字（不能是 .nan、.inf 这类非数或无穷大）",
     "string_type": "应为文字",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
@@ -117,7 +118,9 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def load_campaign(path: Path) -> Campaign:
+def load_campaign(path: Path, references: bool = True) -> Campaign:
+    """campaign.yaml as a Campaign; a mistake is one ConfigError line. ``references``: also stop at the first
+    name it uses and does not define (formgen.campaign.references; ``check`` lists them all instead)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -129,10 +132,10 @@ def load_campaign(path: Path) -> Campaign:
         raise ConfigError(f"{path.name}：不是 UTF-8 编码的文本文件，请用记事本“另存为 UTF-8”后重试") from None
     except OSError as e:
         raise ConfigError(f"无法读取活动配置文件 {path}（{e.strerror or e}）；请检查文件权限") from None
-    return load_campaign_text(text, path.name)
+    return load_campaign_text(text, path.name, references)
 
 
-def load_campaign_text(text: str, name: str = "campaign.yaml") -> Campaign:
+def load_campaign_text(text: str, name: str = "campaign.yaml", references: bool = True) -> Campaign:
     """The Campaign of campaign.yaml's text; ConfigError naming the line or key path and what is expected."""
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
@@ -146,9 +149,16 @@ def load_campaign_text(text: str, name: str = "campaign.yaml") -> Campaign:
     if not isinstance(data, dict):
         raise ConfigError(f"{name}：内容应为键值表（如“id: ruian-2014”），请检查文件是否完整")
     try:
-        return Campaign.model_validate(data)
+        campaign = Campaign.model_validate(data)
     except ValidationError as e:
         raise ConfigError(describe_validation_error(name, e)) from None
+    if references:
+        from formgen.campaign.references import reference_problems
+
+        problems = reference_problems(campaign, name)
+        if problems:
+            raise ConfigError(problems[0] + ("" if len(problems) == 1 else f"（另有 {len(problems) - 1} 处，运行 formgen check 可全部列出）"))
+    return campaign
 
 
 def load_units(path: Path) -> list[Unit]:

@@ -8,7 +8,8 @@ The password is never here: it comes from the environment variable
       user: xiaoneng@ruian.gov.cn
       from: xiaoneng@ruian.gov.cn          # 发件地址 (default: user)
       imap: {host: imap.qq.com, port: 993, security: ssl}
-      smtp: {host: smtp.qq.com, port: 465, security: ssl}
+      smtp: {host: smtp.qq.com, port: 465, security: ssl}   # an office relay without login:
+                                           # {host: 10.0.0.5, port: 25, security: none, login: false}
       folder: INBOX                        # 收件箱; other folders by their displayed name
       since: 2014-09-20                    # default: the notice's 成文日期
       senders: units                       # units | any: only mail from units.xlsx addresses (or replies)
@@ -23,13 +24,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from formgen.settings_model import SettingsModel
 
 Security = Literal["ssl", "starttls", "none"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+_Model = SettingsModel  # extra keys and NaN/infinity refused
 
 
 class MailServer(_Model):
@@ -38,6 +40,8 @@ class MailServer(_Model):
     security: Security = "ssl"
     # A certificate authority file to trust (a government server with its own CA); the system's otherwise.
     ca_file: str | None = None
+    # SMTP only: false for an office relay that takes mail without a login (offers no AUTH); no password is asked
+    login: bool = True
 
 
 class MailSettings(_Model):
@@ -65,6 +69,12 @@ class MailSettings(_Model):
             raise ValueError("密码不能写在 campaign.yaml 中，请删除这一项，改用环境变量 FORMGEN_MAIL_PASSWORD "
                              "或运行 formgen mail password 保存到系统密码库")
         return data
+
+    @model_validator(mode="after")
+    def _imap_logs_in(self):
+        if self.imap is not None and not self.imap.login:
+            raise ValueError("@imap.login：收信服务器必须登录才能读取邮箱；login: false 只能用于 mail.smtp（无需登录的发信中继）")
+        return self
 
     @model_validator(mode="after")
     def _move_target(self):

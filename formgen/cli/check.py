@@ -16,6 +16,12 @@ def check_cmd(ctx: click.Context, show_fields: bool = False):
     from formgen.campaign.check import check_workspace, field_levels
 
     report = check_workspace(workdir(ctx))
+    if report.campaign is not None:  # the templates are the issue stage's: it says what issue will do with them
+        from formgen.issue.render import template_findings
+
+        errors, warnings = template_findings(report.campaign, workdir(ctx) / "templates")
+        report.errors += errors
+        report.warnings += warnings
     for w in report.warnings:
         click.echo(f"提醒：{w}")
     if not report.ok:

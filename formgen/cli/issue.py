@@ -12,8 +12,9 @@ from formgen.cli import cli, open_workspace, rel
 @click.option("--unit", "units", multiple=True, metavar="单位名称",
               help="只为指定单位生成（可重复使用）；默认为单位名单中的全部单位。")
 @click.option("--send", is_flag=True, help="生成后通过办公邮箱（campaign.yaml 的 mail 设置）把通知和表格发给各单位联系人。")
+@click.option("--force", is_flag=True, help="与 --send 同用：已发过通知邮件的单位也再发一次。")
 @click.pass_context
-def issue(ctx, units: tuple[str, ...], send: bool = False):
+def issue(ctx, units: tuple[str, ...], send: bool = False, force: bool = False):
     """为各单位生成空白表格（已填好单位名称）、通知和打包的压缩文件。"""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -37,7 +38,7 @@ def issue(ctx, units: tuple[str, ...], send: bool = False):
     if n_files == 0:  # units send nothing (assessed campaigns): say what was issued, not "fill in the forms"
         _notice_only(ws, report, out)
         from formgen.cli.mail import issue_send
-        issue_send(ws, report, send)
+        issue_send(ws, report, send, force)
         return
     out(f"已为 {len(report.units)} 个单位生成 {n_files} 份空白表格（用时 {report.seconds:.1f} 秒）：")
     out(f"  通知        {report.notice}")
@@ -52,7 +53,7 @@ def issue(ctx, units: tuple[str, ...], send: bool = False):
         out(f"  邮件附件    {report.out_dir / '<单位名称>.zip'}（通知和全部表格，可直接作为邮件附件发出）")
     out("请各单位在 Word 或 WPS 中直接填写（不要删除或合并表格中的格子），填好后原样发回。")
     from formgen.cli.mail import issue_send
-    issue_send(ws, report, send)
+    issue_send(ws, report, send, force)
 
 
 def _notice_only(ws, report, out) -> None:

@@ -27,12 +27,13 @@ def mail_group():
 @click.pass_context
 def mail_test(ctx: click.Context):
     """检查收信（IMAP）和发信（SMTP）服务器能否登录；不发信、不改动邮箱。"""
-    from formgen.mail.check import check_mail
+    from formgen.mail.check import check_mail, needs_password
     from formgen.mail.fetch import mail_settings
     from formgen.mail.password import mail_password
 
     settings = mail_settings(open_workspace(ctx), need=None)
-    lines = check_mail(settings, mail_password(settings.user, _prompt))
+    password = mail_password(settings.user, _prompt) if needs_password(settings) else None
+    lines = check_mail(settings, password)
     for line in lines:
         mark = "[green]✓[/green]" if line.ok else "[red]✗[/red]"
         _out().print(f"{mark} {line.side}：{esc(line.text)}")
@@ -161,9 +162,10 @@ def remind_send(ws, reminders, send: bool, force: bool) -> None:
     _send_or_tell(ws, "remind", reminder_messages(reminders), send, force)
 
 
-def issue_send(ws, issue_report, send: bool) -> None:
-    """After ``formgen issue``: mail each unit its notice and forms (--send), or say what --send would do."""
+def issue_send(ws, issue_report, send: bool, force: bool = False) -> None:
+    """After ``formgen issue``: mail each unit its notice and forms (--send, once per unit unless ``force``),
+    or say what --send would do."""
     from formgen.mail.send import can_send, issue_messages
 
     if send or can_send(ws.campaign):  # the messages are built only when they are sent or counted
-        _send_or_tell(ws, "issue", issue_messages(ws, issue_report), send)
+        _send_or_tell(ws, "issue", issue_messages(ws, issue_report), send, force)

@@ -168,9 +168,19 @@ def explain_cmd(ctx: click.Context, unit: str, period_opt: str | None):
 @click.option("--reason", default="", help="决定的理由。")
 @click.pass_context
 def decide_cmd(ctx: click.Context, period_text: str, above: str, below: str, by: str, reason: str):
-    """决定同分的两个单位谁列前（决定首位或末位的并列），记入台账。"""
+    """决定同分的两个单位谁列前（决定首位或末位的并列），记入台账。
+
+    评选奖项的活动：第一个参数写奖项名称，如 formgen decide 十大效能示范岗 东山街道 塘下镇 --by 张三。"""
     from formgen.scoring.assess_inputs import decide_tie
 
+    ws = open_workspace(ctx)
+    if ws.campaign.assessment is None:  # an award ranking whose tie_break leaves ties to a person
+        from formgen.scoring.ties import decide_award_tie
+
+        a, b = decide_award_tie(ws, period_text, above, below, by, reason)
+        click.echo(f"已记入台账：{a.unit}{a.name}列{b.unit}{b.name}之前（{by}决定{'，' + reason if reason else ''}）。"
+                   "下一步：formgen score 重新计分")
+        return
     period = decide_tie(_ws(ctx), period_text, above, below, by, reason)
     click.echo(f"已记入台账：{period.title}{above}列{below}之前（{by}决定{'，' + reason if reason else ''}）。"
                "下一步：formgen score 重新计分")
@@ -216,7 +226,7 @@ def panel_assessment(ctx: click.Context, ws, scorers_opt: str | None, read_mode:
     Nothing is nominated: the rows are the assessed units themselves.
     """
     from formgen.scoring.assess_inputs import issue_scorer_books, read_scorer_books
-    from formgen.xlsx import workbooks_in
+    from formgen.intake.folders import workbooks_in
 
     returned = ws.out_dir("panel") / "returned"
     if read_mode:

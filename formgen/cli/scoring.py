@@ -55,8 +55,9 @@ def panel_cmd(ctx: click.Context, judges_opt: str | None, read_mode: bool, files
 @cli.command("score")
 @click.option("--period", "period_opt", default=None, metavar="2024Q3",
               help="按期考核的活动：计分的期间（如 2024Q3 季度、2024 年度）；默认为全年。")
+@click.option("--reason", default=None, help="评选结果发布后又有更改时，更改的理由（原结果完整保留）。")
 @click.pass_context
-def score_cmd(ctx: click.Context, period_opt: str | None = None):
+def score_cmd(ctx: click.Context, period_opt: str | None = None, reason: str | None = None):
     """计分、排名（不并列）、按名额确定入选，生成 out/score/评选结果.xlsx。"""
     from rich.table import Table
 
@@ -68,7 +69,7 @@ def score_cmd(ctx: click.Context, period_opt: str | None = None):
 
         score_assessment(ws, period_opt)
         return
-    run = score(ws)
+    run = score(ws, reason)
     out = console()
     for award in ws.campaign.awards:
         rows = run.ranked.get(award.id)
@@ -90,4 +91,9 @@ def score_cmd(ctx: click.Context, period_opt: str | None = None):
         stand_in = sum(1 for r in rows if r.score.stand_in)
         if stand_in:
             out.print(f"[yellow]注意[/]：{stand_in} 个对象有项目尚无评委评分，暂以自评分代分（见评选结果表黄色单元格）")
+    held = [r for rows in run.ranked.values() for r in rows if r.held]
+    if held:
+        out.print(f"[yellow]注意[/]：{len(held)} 个对象同分待人工决定（formgen decide 奖项 列前者 列后者 --by 决定人）")
+    if run.replaced_version is not None:
+        click.echo(f"已发布的评选结果已更改（理由：{reason}），原结果已保留（第 {run.replaced_version} 版）")
     click.echo(f"评选结果已写入 {rel(ws, run.workbook)}")

@@ -44,6 +44,17 @@ _UNSUPPORTED = {
 }
 
 
+# extensions of binary formats: a file so named that holds plain text is not what it says
+_BINARY_NAMES = {".docx": "Word", ".doc": "Word", ".wps": "WPS", ".docm": "Word", ".dotx": "Word", ".odt": "ODT",
+                 ".pdf": "PDF", ".xlsx": "Excel", ".xls": "Excel", ".zip": "压缩包", ".rar": "压缩包", ".7z": "压缩包",
+                 ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".heic": "图片", ".tif": "图片", ".tiff": "图片"}
+
+
+def _claimed(name: str) -> str:
+    """What the file's extension claims it is (“Word”), or '' for names that may well hold text."""
+    return _BINARY_NAMES.get(Path(name).suffix.lower(), "")
+
+
 def _error(source: SourceFile, message: str, kind: str) -> InputFileError:
     return InputFileError(source.path or source.name, message, kind)
 
@@ -185,6 +196,10 @@ def extract_source(source: SourceFile, forms: list[FormSpec] | None = None, _dep
         raise _error(source, "文件已加密，请让报送单位去除密码后重新发送", "encrypted")
     if kind in _UNSUPPORTED:
         raise _error(source, _UNSUPPORTED[kind], "unsupported")
+    if kind == "text" and _claimed(source.name):
+        # plain text under a Word/PDF/picture name: a broken download or a renamed file, not a form without tables
+        raise _error(source, f"这不是{_claimed(source.name)}文件：内容只是 {len(source.data)} 字节的纯文本"
+                             "（可能已损坏或改过扩展名）；请让报送单位重新发送原文件", "corrupt")
     if kind in CONTAINERS:
         return _extract_container(source, kind, forms, _depth, converted)
     if kind in CONVERTIBLE:

@@ -25,7 +25,7 @@ from formgen.forms import STAMP_PLACEHOLDERS, FieldSpec, FormSpec
 from formgen.intake.grid import Cell, GridDocument, Line, Table
 from formgen.intake.normalize import (
     clean_multiline, clean_short, count_chars, is_cjk, label_key, nfkc, normalize_birth, normalize_gender,
-    number_json, parse_integer, parse_score, strip_parens, strip_placeholders,
+    number_json, parse_integer, parse_percent, parse_score, strip_parens, strip_placeholders,
 )
 from formgen.intake.result import ExtractResult, ValueSource
 
@@ -426,7 +426,7 @@ def ticked_choice(text: str, choices: list[str]) -> str | None:
     return clean_short(text)
 
 
-_TYPED = {"birth": normalize_birth, "gender": normalize_gender, "integer": parse_integer}
+_TYPED = {"birth": normalize_birth, "gender": normalize_gender, "integer": parse_integer, "percent": parse_percent}
 
 
 def typed_value(f: FieldSpec, text: str):

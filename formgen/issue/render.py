@@ -27,7 +27,9 @@ from formgen.campaign.scope import forms_for
 from formgen.errors import ConfigError, FormgenError
 from formgen.filenames import fit_name, safe_filename
 from formgen.forms import FormSpec
-from formgen.issue.templates import NOTICE_TEMPLATE, notice_context, template_name, write_templates
+from formgen.issue.template_state import form_differences, is_edited, notice_differences, old_forms, stale
+from formgen.issue.templates import (NOTICE_TEMPLATE, notice_context, refresh_templates, template_name,
+                                     template_source, wanted_templates)
 from formgen.outputs import write_bytes
 from formgen.workspace import Workspace
 
@@ -170,21 +172,30 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
     start = time.perf_counter()
     campaign = workspace.campaign
     names = select_units(workspace, units)
-    written = write_templates(campaign, workspace.templates_dir)
+    refresh = refresh_templates(campaign, workspace.templates_dir)
+    edited = {p.name for p in refresh.edited}
+    # The office's own notice (formgen notice import) may hold {{ unit_name }}: then each unit's copy names it.
+    notice = _docxtpl_render(workspace.templates_dir / NOTICE_TEMPLATE,
+                             {**notice_context(campaign), "unit_name": SENTINEL})
+    issuer, notice_diffs = notice_differences(campaign, notice) if NOTICE_TEMPLATE in edited else (None, [])
+    if issuer:  # never a notice under another office's name without a word: refused before anything is written
+        raise ConfigError(f"模板 templates/{NOTICE_TEMPLATE} 是手工修改过的，其中{issuer}；通知不会这样下发。"
+                          f"请在 Word 中改正模板，或删除该模板后重新运行 formgen issue，按 campaign.yaml 重新生成")
     out_dir = workspace.out_dir("issue")
-    report = IssueReport(out_dir=out_dir, notice=out_dir / NOTICE_TEMPLATE, templates_written=written)
+    report = IssueReport(out_dir=out_dir, notice=out_dir / NOTICE_TEMPLATE, templates_written=refresh.written)
+    report.warnings += refresh.lines(lambda p: f"templates/{Path(p).relative_to(workspace.templates_dir).as_posix()}")
+    report.warnings += [f"模板 {NOTICE_TEMPLATE}（已手工修改，保留）：{d}" for d in notice_diffs]
 
     blanks: list[tuple[str, Blank]] = []
     for spec in campaign.form_specs():
         path = workspace.templates_dir / template_name(spec)
         rendered = _docxtpl_render(path, form_context(campaign, SENTINEL))
         report.warnings += _check_template(spec, path, rendered, campaign)
+        if path.name in edited:
+            report.warnings += [f"模板 {path.name}（已手工修改，保留）：{d}" for d in form_differences(spec, rendered)]
         data = dk.set_custom_properties(rendered, blank_props(campaign, spec.type, SENTINEL))
         blanks.append((Path(template_name(spec)).stem, Blank(data), spec.type))
 
-    # The office's own notice (formgen notice import) may hold {{ unit_name }}: then each unit's copy names it.
-    notice = _docxtpl_render(workspace.templates_dir / NOTICE_TEMPLATE,
-                             {**notice_context(campaign), "unit_name": SENTINEL})
     notice = dk.set_custom_properties(notice, {PROP_TEMPLATE_VERSION: campaign.template_version,
                                               PROP_CAMPAIGN: campaign.id})
     notice_blank = Blank(notice)
@@ -221,3 +232,34 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
             progress(n + 1, len(names), name)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def template_findings(campaign: Campaign, templates_dir: Path) -> tuple[list[str], list[str]]:
+    """(errors, warnings) ``check`` says about templates/ without changing it: stale ones, the preset's old forms,
+    hand edits that differ from campaign.yaml; a notice under another issuer is an error (``issue`` refuses it)."""
+    errors, out = [], []
+    wanted = wanted_templates(campaign)
+    for name, spec in wanted.items():
+        path = Path(templates_dir) / name
+        if not path.exists():
+            continue
+        if stale(path, template_source(campaign, spec)):
+            out.append(f"模板 {name} 是按修改前的 campaign.yaml 生成的，formgen issue 时将重新生成")
+            continue
+        if not is_edited(path):
+            continue
+        try:
+            rendered = _docxtpl_render(path, notice_context(campaign) if spec is None else form_context(campaign, ""))
+        except ConfigError as e:  # a broken template: the same line issue gives
+            errors.append(str(e))
+            continue
+        if spec is None:
+            issuer, diffs = notice_differences(campaign, rendered)
+            if issuer:
+                errors.append(f"模板 {name}（已手工修改）：{issuer}；formgen issue 不会下发这份通知，"
+                              "请在 Word 中改正，或删除该模板后重新运行 formgen issue")
+        else:
+            diffs = form_differences(spec, rendered)
+        out += [f"模板 {name}（已手工修改）：{d}" for d in diffs]
+    out += [f"模板 {p.name} 是预设的旧表格，本活动不再使用；formgen issue 时将移走" for p in old_forms(templates_dir, set(wanted))]
+    return errors, out

@@ -31,6 +31,8 @@ from formgen.campaign.model import Campaign, RubricItem
 from formgen.forms import FormSpec
 from formgen.titles import text_em, title_lines
 from formgen.outputs import write_bytes
+from formgen.issue.template_state import (TemplateRefresh, is_edited, retire_old_forms, source_hash, stale,
+                                          stamped)
 
 NOTICE_TEMPLATE = "通知.docx"
 README_NAME = "README-模板说明.md"
@@ -83,18 +85,28 @@ def _label(cell, text: str, style: str = "h", size: float = LABEL_PT):
 
 
 def _value(cell, key: str, placeholder: str | None = None, stamp: bool = False, text: str = "",
-           size: float = LABEL_PT, align=dk.LEFT):
-    """A value cell: bookmark fg_<key> in its first paragraph, optional printed placeholder or stamp block."""
+           size: float = LABEL_PT, align=dk.LEFT, sign: str | None = None):
+    """A value cell: bookmark fg_<key> in its first paragraph, optional printed placeholder or stamp block
+    (``sign``: a signature line printed above the stamp, e.g. 负责人签字：)."""
     first = dk.cell_text(cell, text or placeholder or "", dk.FANGSONG, size, align=align,
                         valign="top" if (placeholder or stamp) else "center")
     dk.set_mark_font(first, dk.FANGSONG, size)
     dk.add_bookmark(first, field_anchor(key))
     if stamp:
-        p = dk.add_par(cell, STAMP[0], dk.FANGSONG, size, align=dk.RIGHT, before_pt=size * 4)
+        if sign:
+            p = dk.add_par(cell, sign, dk.FANGSONG, size, align=dk.LEFT, before_pt=size * 3)
+            p.paragraph_format.left_indent = Pt(size * 12)
+        p = dk.add_par(cell, STAMP[0], dk.FANGSONG, size, align=dk.RIGHT, before_pt=size * (1 if sign else 4))
         p.paragraph_format.right_indent = Pt(size * 6)
         p = dk.add_par(cell, STAMP[1], dk.FANGSONG, size, align=dk.RIGHT, before_pt=size / 2)
         p.paragraph_format.right_indent = Pt(size * 2)
     return first
+
+
+def _stamp_part(text: str) -> bool:
+    """``text`` is the stamp or the date line of a stamp block (printed by _value itself)."""
+    compact = "".join(text.split())
+    return "盖章" in compact or compact == "年月日"
 
 
 def _line_table(doc, parts: list[tuple[str, str | None, float]], after_pt: float = 4):
@@ -229,6 +241,7 @@ class _C:
 
 def _layout(spec: FormSpec, widths: list[float], rows: list[tuple[float, list[_C]]], doc):
     t = _table(doc, len(rows), widths)
+    unit = spec.unit_field()
     for r, (height, cells) in enumerate(rows):
         col = 0
         for c in cells:
@@ -241,7 +254,10 @@ def _layout(spec: FormSpec, widths: list[float], rows: list[tuple[float, list[_C
             else:
                 stamp = any(p in ("（盖章）", "(盖章)") for p in f.placeholders)
                 placeholder = None if stamp else (f.placeholders[0] if f.placeholders else None)
-                _value(cell, f.key, placeholder=placeholder, stamp=stamp)
+                prefill = UNIT_TAG if unit is not None and f.key == unit.key else ""  # the unit it is issued to
+                # a stamp field's own printed lines (负责人签字：) besides the stamp and the date
+                sign = next((p for p in f.placeholders if stamp and not _stamp_part(p)), None)
+                _value(cell, f.key, placeholder=placeholder, stamp=stamp, text=prefill, sign=sign)
             col += c.span
         dk.set_row_height(t.rows[r], height)
     return t
@@ -316,7 +332,8 @@ def build_generic_form(campaign: Campaign, spec: FormSpec):
     doc = _new_document(landscape=_has_standard(campaign, spec))
     _form_heading(doc, spec)
     for f in (f for f in spec.fields if f.position == "line"):
-        prefill = UNIT_TAG if f.key == "recommending_unit" else ""  # the unit a blank is issued to
+        unit = spec.unit_field()
+        prefill = UNIT_TAG if unit is not None and f.key == unit.key else ""  # the unit a blank is issued to
         _line_table(doc, [(f"{f.label}：", None, 40), (prefill, field_anchor(f.key), 116)])
     rows = []
     for f in (f for f in spec.fields if f.position != "line"):
@@ -540,27 +557,52 @@ def template_documents(campaign: Campaign) -> dict[str, object]:
     return docs
 
 
+def template_source(campaign: Campaign, spec: FormSpec | None) -> str:
+    """The digest of what a template is made from (``spec`` None: the notice)."""
+    return source_hash(campaign, spec, _rubric_items(campaign, spec) if spec else ())
+
+
+def wanted_templates(campaign: Campaign) -> dict[str, FormSpec | None]:
+    """File name → spec (None for the notice) of every template the campaign issues from."""
+    return {**{template_name(s): s for s in campaign.form_specs()}, NOTICE_TEMPLATE: None}
+
+
 def write_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = False) -> list[Path]:
-    """Write the missing (or, with ``overwrite``, all) templates and the README; returns the files written."""
+    """Write the missing, stale (or, with ``overwrite``, all) templates and the README; returns the files written."""
+    return refresh_templates(campaign, templates_dir, overwrite).written
+
+
+def refresh_templates(campaign: Campaign, templates_dir: Path, overwrite: bool = False):
+    """Bring templates/ in line with campaign.yaml (formgen.issue.template_state): write the missing ones,
+    remake the ones made from an older campaign.yaml, keep hand-edited ones, retire the preset's old forms."""
     templates_dir = Path(templates_dir)
     templates_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    specs = {template_name(s): s.type for s in campaign.form_specs()}
-    wanted = [*specs, NOTICE_TEMPLATE]
-    if not overwrite and all((templates_dir / n).exists() for n in wanted):
-        return written
-    for name, doc in template_documents(campaign).items():
+    report = TemplateRefresh()
+    specs = {template_name(s): s for s in campaign.form_specs()}
+    todo = []
+    for name, spec in [*specs.items(), (NOTICE_TEMPLATE, None)]:
         path = templates_dir / name
-        if path.exists() and not overwrite:
-            continue
+        if not path.exists() or overwrite:
+            todo.append((name, spec, False))
+        elif stale(path, template_source(campaign, spec)):
+            todo.append((name, spec, True))
+        elif is_edited(path):
+            report.edited.append(path)
+    for name, spec, remade in todo:
+        doc = build_notice(campaign) if spec is None else build_form(campaign, spec)
         core = doc.core_properties  # what Word shows under 文件 → 信息 (python-docx's defaults otherwise)
         core.title, core.author = Path(name).stem, campaign.issuer.offices[0]
         core.last_modified_by, core.comments = campaign.issuer.offices[0], ""
         buf = io.BytesIO()
         doc.save(buf)
-        written.append(write_bytes(path, dk.set_custom_properties(buf.getvalue(), template_props(campaign, specs.get(name)))))
+        props = template_props(campaign, spec.type if spec else None)
+        path = write_bytes(templates_dir / name, stamped(buf.getvalue(), props, template_source(campaign, spec)))
+        report.written.append(path)
+        if remade:
+            report.remade.append(path)
+    retire_old_forms(templates_dir, {*specs, NOTICE_TEMPLATE}, report)
     readme = templates_dir / README_NAME
     if overwrite or not readme.exists():
         readme.write_text(README, encoding="utf-8")
-        written.append(readme)
-    return written
+        report.written.append(readme)
+    return report

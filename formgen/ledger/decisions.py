@@ -21,12 +21,14 @@ API (for every stage that records staff decisions)::
 """
 from __future__ import annotations
 
+import contextvars
 import getpass
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterator
 
 from formgen.ledger.db import Ledger, register_schema
 from formgen.ledger.files import iso, now, parse_iso
@@ -71,8 +73,36 @@ class Decision:
         return self.action == "delete"
 
 
+# Who acts in this thread of work, when a face knows better than the login name (the desk: the
+# signed-in clerk). A context variable, so two clerks' requests served at once never mix.
+_acting: contextvars.ContextVar[str | None] = contextvars.ContextVar("formgen_acting", default=None)
+
+
+def set_acting(name: str) -> contextvars.Token:
+    """From here on in this context decisions are ``name``'s (a web request); undo with reset_acting."""
+    return _acting.set(name)
+
+
+def reset_acting(token: contextvars.Token) -> None:
+    _acting.reset(token)
+
+
+@contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Every decision recorded inside is recorded as ``name``'s."""
+    token = _acting.set(name)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 def staff_name() -> str:
-    """Who is deciding: $FORMGEN_USER when set (a shared office login), else the login name."""
+    """Who is deciding: the desk's signed-in user (acting_as), else $FORMGEN_USER when set (a shared
+    office login), else the login name."""
+    acting = _acting.get()
+    if acting:
+        return acting
     name = os.environ.get("FORMGEN_USER", "").strip()
     if name:
         return name

@@ -147,3 +147,14 @@ def load_decisions(ledger: Ledger, award_id: str, period: str) -> list[dict]:
     rows = ledger.execute("SELECT * FROM tie_decisions WHERE award_id = ? AND period = ? ORDER BY id",
                           (award_id, period))
     return [dict(r) for r in rows]
+
+
+AWARD_TIES = "award"  # the period column of a tie decided in an award ranking (no periods there)
+
+
+def award_tie_decisions(ledger: Ledger, award_id: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(upper key, lower key) -> (decided by, reason) of an award's decided ties; the latest per pair counts."""
+    latest: dict[frozenset, dict] = {}
+    for row in load_decisions(ledger, award_id, AWARD_TIES):
+        latest[frozenset((row["above"], row["below"]))] = row
+    return {(r["above"], r["below"]): (r["decided_by"], r["reason"]) for r in latest.values()}

@@ -85,3 +85,28 @@ def judge_reads(ledger: Ledger) -> list[dict]:
            " COUNT(DISTINCT nominee_key) AS nominees, COUNT(score) AS scores"
            " FROM judge_scores WHERE item != ? GROUP BY judge, award_id ORDER BY award_id, judge")
     return [dict(r) for r in ledger.execute(sql, (_NOTE,))]
+
+
+BROWSER = "网页录入"  # the workbook column of scores a judge entered on the desk
+
+
+def save_judge_row(ledger: Ledger, js: JudgeScore, read_at: datetime | None = None) -> int:
+    """Replace one judge's scores of one nominee (entered on the desk) with ``js``; returns the rows written.
+
+    Same table as the workbooks: a workbook read later replaces the judge's whole award again."""
+    stamp = (read_at or datetime.now()).isoformat(timespec="seconds")
+    rows = []
+    for item in sorted(set(js.scores) | {k for k in js.observations if k != _NOTE}):
+        obs = js.observations.get(item)
+        rows.append((js.judge, js.award_id, js.nominee_key, item, js.scores.get(item), js.group,
+                     json.dumps(obs, ensure_ascii=False) if obs is not None else "null", BROWSER, None, stamp))
+    if js.observations.get(_NOTE):
+        rows.append((js.judge, js.award_id, js.nominee_key, _NOTE, None, js.group,
+                     json.dumps(js.observations[_NOTE], ensure_ascii=False), BROWSER, None, stamp))
+    with ledger.transaction() as conn:
+        conn.execute("DELETE FROM judge_scores WHERE judge = ? AND award_id = ? AND nominee_key = ?",
+                     (js.judge, js.award_id, js.nominee_key))
+        conn.executemany(
+            "INSERT INTO judge_scores (judge, award_id, nominee_key, item, score, grp, observations, workbook,"
+            " workbook_sha256, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)

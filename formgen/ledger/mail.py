@@ -185,6 +185,14 @@ def sent_today(ledger: Ledger, kind: str, unit: str, day: datetime) -> SentMail 
     return SentMail.from_row(row) if row else None
 
 
+def last_sent(ledger: Ledger, kind: str, unit: str) -> SentMail | None:
+    """The last message of ``kind`` sent to ``unit`` (any day): the notice goes to a unit once."""
+    row = ledger.execute(
+        "SELECT * FROM mail_sent WHERE kind = ? AND unit = ? AND status = 'sent' ORDER BY id DESC LIMIT 1",
+        (kind, unit)).fetchone()
+    return SentMail.from_row(row) if row else None
+
+
 def sent_mail(ledger: Ledger, unit: str | None = None) -> list[SentMail]:
     if unit is None:
         rows = ledger.execute("SELECT * FROM mail_sent ORDER BY id")

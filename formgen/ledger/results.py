@@ -28,6 +28,19 @@ CREATE TABLE IF NOT EXISTS score_results (
     grade TEXT NOT NULL DEFAULT '',
     scored_at TEXT NOT NULL,
     PRIMARY KEY (award_id, position)
+);
+CREATE TABLE IF NOT EXISTS result_locks (       -- set when the results were published
+    id INTEGER PRIMARY KEY,
+    published_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS score_result_versions (  -- a published result replaced later, kept whole
+    id INTEGER PRIMARY KEY,
+    rows TEXT NOT NULL,             -- JSON: the score_results rows as they were
+    scored_at TEXT,
+    replaced_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    reason TEXT NOT NULL
 )
 """)
 
@@ -68,6 +81,44 @@ def load_score_results(ledger: Ledger) -> dict[str, list[ScoredNominee]]:
             award_id=row["award_id"], nominee=_nominee(row["nominee"]), rank=row["rank"], total=row["total"],
             selected=bool(row["selected"]), recommended=bool(row["recommended"]), status=row["status"],
             grade=row["grade"]))
+    return out
+
+
+def lock_results(ledger: Ledger, who: str, at: datetime | None = None) -> None:
+    """The stored result was published: from now on a change needs a reason (``replace_locked``)."""
+    ledger.execute("INSERT INTO result_locks(published_at, who) VALUES (?, ?)",
+                   ((at or datetime.now()).isoformat(timespec="seconds"), who))
+
+
+def locked_since(ledger: Ledger) -> tuple[datetime, str] | None:
+    """(when, who) the result was first published, or None while it is not locked."""
+    row = ledger.execute("SELECT published_at, who FROM result_locks ORDER BY id LIMIT 1").fetchone()
+    return (parse_iso(row["published_at"]), row["who"]) if row else None
+
+
+def result_signature(ranked_by_award: dict) -> dict:
+    """What a change of result is judged by: per award, each row's nominee, rank, total, selection, status."""
+    return {aid: [(r.nominee.key, r.rank, r.total, bool(r.selected), r.status or "") for r in rows]
+            for aid, rows in ranked_by_award.items()}
+
+
+def archive_result(ledger: Ledger, who: str, reason: str) -> int:
+    """Keep the stored result whole before a locked result is replaced; returns the version's id."""
+    rows = [dict(r) for r in ledger.execute("SELECT * FROM score_results ORDER BY rowid")]
+    scored = max((r["scored_at"] for r in rows), default=None)
+    cur = ledger.execute("INSERT INTO score_result_versions(rows, scored_at, replaced_at, who, reason) VALUES (?,?,?,?,?)",
+                         (json.dumps(rows, ensure_ascii=False), scored,
+                          datetime.now().isoformat(timespec="seconds"), who, reason))
+    return int(cur.lastrowid)
+
+
+def result_versions(ledger: Ledger) -> list[dict]:
+    """Every replaced published result, oldest first: id, scored_at, replaced_at, who, reason, rows."""
+    out = []
+    for r in ledger.execute("SELECT * FROM score_result_versions ORDER BY id"):
+        d = dict(r)
+        d["rows"] = json.loads(d["rows"])
+        out.append(d)
     return out
 
 

@@ -20,7 +20,7 @@ class CheckLine:
     text: str
 
 
-def check_imap(settings: MailSettings, password: str) -> CheckLine:
+def check_imap(settings: MailSettings, password: str | None) -> CheckLine:
     if settings.imap is None:
         return CheckLine("收信", False, "未设置 mail.imap（收信服务器），无法从邮箱收取报送材料")
     s = settings.imap
@@ -40,16 +40,22 @@ def check_imap(settings: MailSettings, password: str) -> CheckLine:
         return CheckLine("收信", False, str(e))
 
 
-def check_smtp(settings: MailSettings, password: str) -> CheckLine:
+def check_smtp(settings: MailSettings, password: str | None) -> CheckLine:
     if settings.smtp is None:
         return CheckLine("发信", False, "未设置 mail.smtp（发信服务器），无法用 --send 发出通知和催报邮件")
     s = settings.smtp
     try:
         with Outbox(s, settings.user, password, 0, settings.timeout) as box:
-            return CheckLine("发信", True, f"正常：{s.host}:{box.port}（{s.security}），将以 {settings.sender} 发信")
+            how = s.security if s.login else f"{s.security}，不登录"
+            return CheckLine("发信", True, f"正常：{s.host}:{box.port}（{how}），将以 {settings.sender} 发信")
     except MailError as e:
         return CheckLine("发信", False, str(e))
 
 
-def check_mail(settings: MailSettings, password: str) -> list[CheckLine]:
+def needs_password(settings: MailSettings) -> bool:
+    """Reading always logs in; sending does unless mail.smtp says login: false."""
+    return settings.imap is not None or (settings.smtp is not None and settings.smtp.login)
+
+
+def check_mail(settings: MailSettings, password: str | None) -> list[CheckLine]:
     return [check_imap(settings, password), check_smtp(settings, password)]

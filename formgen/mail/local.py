@@ -269,8 +269,10 @@ class _Handler:
 class Smtp:
     """aiosmtpd on a free port of 127.0.0.1; ``messages`` holds (from, to, raw bytes)."""
 
-    def __init__(self, user: str | None = USER, password: str = PASSWORD, tls: tuple[Path, Path] | None = None):
-        """``tls``: (certificate, key) files to offer STARTTLS with."""
+    def __init__(self, user: str | None = USER, password: str = PASSWORD, tls: tuple[Path, Path] | None = None,
+                 require_login: bool = False):
+        """``tls``: (certificate, key) files to offer STARTTLS with; ``user`` None: a relay that offers no AUTH;
+        ``require_login``: MAIL FROM before AUTH is answered 530, as a provider's server does."""
         import logging
         import ssl
 
@@ -288,7 +290,7 @@ class Smtp:
 
         # PLAIN is what smtplib tries first and all it needs here
         kwargs = dict(authenticator=authenticator, auth_require_tls=False,
-                      auth_exclude_mechanism=["LOGIN"]) if user else {}
+                      auth_exclude_mechanism=["LOGIN"], auth_required=require_login) if user else {}
         if tls:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(str(tls[0]), str(tls[1]))

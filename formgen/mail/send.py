@@ -4,7 +4,7 @@
 * Every message sent, or refused, is recorded in the ledger (``mail_sent``):
   to, when, Message-ID, attachments, and the raw bytes; a reply is later matched
   to its unit through that Message-ID.
-* A unit already sent a reminder today is skipped unless ``force``.
+* A unit already sent a reminder today, or the notice at any time, is skipped unless ``force``.
 * One unit's failure (a refused address, a dropped line) is recorded and the
   rest go on; sending is paced by mail.per_minute.
 """
@@ -26,7 +26,7 @@ from formgen.campaign.mail import MailSettings
 from formgen.errors import FormgenError
 from formgen.ledger.db import Ledger
 from formgen.ledger.files import CHINA_TZ, now, store_blob
-from formgen.ledger.mail import record_sent, sent_today
+from formgen.ledger.mail import last_sent, record_sent, sent_today
 from formgen.mail.errors import MailError
 from formgen.mail.fetch import mail_settings
 from formgen.mail.password import mail_password
@@ -89,10 +89,16 @@ def send_all(ws: Workspace, kind: str, items: list[Outgoing], *, force: bool = F
                 if old is not None:
                     report.skipped.append((item.unit, f"今天 {old.sent_at:%H:%M} 已发过催报邮件（加 --force 可再发）"))
                     continue
+            if kind == "issue" and not force:  # a second run must not mail every unit the notice again
+                old = last_sent(ledger, kind, item.unit)
+                if old is not None:
+                    report.skipped.append((item.unit, f"{old.sent_at:%Y-%m-%d %H:%M} 已发过下发通知邮件（加 --force 可再发）"))
+                    continue
             todo.append(item)
         if not todo:
             return report
-        password = password if password is not None else mail_password(settings.user, prompt)
+        if password is None and settings.smtp.login:  # a relay without login needs none
+            password = mail_password(settings.user, prompt)
         outbox: Outbox | None = None
         try:
             for i, item in enumerate(todo):

@@ -37,14 +37,13 @@ class Outbox:
                                         "（端口 465），或向管理员确认", "tls")
                     self.conn.starttls(context=tls_context(server))
                     self.conn.ehlo()
-            if user and password is not None:
+            if server.login and user and password is not None:
                 try:
                     self.conn.login(user, password)
                 except smtplib.SMTPAuthenticationError as e:
                     raise auth_failed("发信", user, _reply(e)) from None
                 except smtplib.SMTPNotSupportedError:
-                    raise MailError(f"发信服务器 {server.host}:{self.port} 不接受登录（未提供 AUTH）；"
-                                    "多数邮箱须先加密：请把 mail.smtp.security 设为 ssl 或 starttls", "auth") from None
+                    raise MailError(_no_auth(server, self.port), "auth") from None
         except MailError:
             self.close()
             raise
@@ -65,6 +64,10 @@ class Outbox:
             detail = "；".join(f"{addr}（{code} {_text(text)}）" for addr, (code, text) in e.recipients.items())
             raise MailError(f"发信服务器拒收收件人 {detail}；请核对单位名单（units.xlsx）中的邮箱", "recipient") from None
         except smtplib.SMTPSenderRefused as e:
+            if e.smtp_code == 530 or (not self.server.login and e.smtp_code in (550, 553, 554) and
+                                      "auth" in _text(e.smtp_error).lower()):
+                raise MailError(f"发信服务器要求先登录才能发信（{e.smtp_code} {_text(e.smtp_error)}）；请删除 mail.smtp 的 "
+                                "login: false，并设置邮箱密码（formgen mail password）", "auth") from None
             raise MailError(f"发信服务器拒绝以 {sender} 发信（{e.smtp_code} {_text(e.smtp_error)}）；"
                             "mail.from 一般须与登录账号 mail.user 相同", "sender") from None
         except smtplib.SMTPDataError as e:
@@ -92,6 +95,15 @@ class Outbox:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _no_auth(server: MailServer, port: int) -> str:
+    """The server offers no AUTH but the settings ask to log in: what that means depends on the line."""
+    head = f"发信服务器 {server.host}:{port} 不提供登录（AUTH）"
+    relay = "若它是无需登录的单位内部发信中继，请在 mail.smtp 中加上 login: false"
+    if server.security == "none":  # many mail providers offer AUTH only once the line is encrypted
+        return f"{head}，连接也未加密。{relay}；若它是需要登录的邮箱服务器，多数要求先加密，请把 mail.smtp.security 改为 ssl 或 starttls"
+    return f"{head}。{relay}；否则请向邮箱管理员确认发信服务器地址和端口"
 
 
 def _text(value) -> str:

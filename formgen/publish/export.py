@@ -22,7 +22,7 @@ from formgen.forms import FormSpec
 from formgen.ledger.forms import effective_forms
 from formgen.privacy import LEVEL_NAMES, LEVELS, allowed
 from formgen.workspace import Workspace
-from formgen.xlsx import BORDER, WRAP, fit_width, header_row, print_setup, set_value
+from formgen.xlsx import BORDER, WRAP, fit_width, header_row, print_setup, set_value, sheet_title
 
 # One file per level, so that a public copy never overwrites the internal one (or the reverse).
 FILE_NAMES = {"public": "推荐人选汇总表（公开信息）.xlsx", "internal": "推荐人选汇总表.xlsx",
@@ -77,7 +77,7 @@ def export_nominations(ws: Workspace, level: str = "internal") -> Exported:
         hidden = [f.label for f in spec.fields if not allowed(f.level, level)]
         if hidden:
             done.withheld.append((spec.title, hidden))
-        sheet = wb.create_sheet(_title(spec.title, wb.sheetnames))
+        sheet = wb.create_sheet(sheet_title(spec.title, wb.sheetnames))
         headers = ["序号", "报送单位", *[f.label for f in shown]]
         rows = [[n, form.unit or "（未认定单位）", *[form.fields.get(f.key) for f in shown]]
                 for n, form in enumerate(sorted(forms[spec.type], key=lambda x: (x.unit or "", x.id)), start=1)]
@@ -107,11 +107,3 @@ def export_nominations(ws: Workspace, level: str = "internal") -> Exported:
         raise FormgenError(f"无法写入 {done.path.name}：文件可能正在 Excel/WPS 中打开，请关闭后重试") from None
     return done
 
-
-def _title(text: str, taken: list[str]) -> str:
-    clean = "".join("_" if c in '[]:*?/\\' else c for c in text)[:31] or "表"
-    title, n = clean, 2
-    while title in taken:
-        title = f"{clean[:28]}({n})"
-        n += 1
-    return title

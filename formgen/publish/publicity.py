@@ -20,7 +20,7 @@ from formgen.publish import layout
 from formgen.publish.model import (PublishInput, Winner, award_title, cn_date, counter, fill, ordered,
                                    person_affiliation, post_display, text_vars)
 from formgen.publish.workdays import Period, working_period
-from formgen.xlsx import BORDER, CENTER, WRAP, header_row, print_setup, set_text, set_value
+from formgen.xlsx import BORDER, CENTER, WRAP, header_row, print_setup, set_text, set_value, sheet_title
 from formgen.outputs import write_file
 
 _ORDINALS = "一二三四五六七八九十"
@@ -137,16 +137,6 @@ def write_docx(data: PublishInput, path: Path) -> Path:
 # ---------------------------------------------------------------------------- .xlsx
 
 
-def _sheet_title(name: str, taken: set[str]) -> str:
-    clean = "".join("_" if c in '[]:*?/\\' else c for c in name)[:31] or "名单"
-    title, n = clean, 2
-    while title in taken:
-        title = f"{clean[:28]}({n})"
-        n += 1
-    taken.add(title)
-    return title
-
-
 def write_xlsx(data: PublishInput, path: Path) -> Path:
     pub = data.campaign.publication
     wb = Workbook()
@@ -154,7 +144,7 @@ def write_xlsx(data: PublishInput, path: Path) -> Path:
     taken: set[str] = set()
     p = period(data)
     for award in data.campaign.awards:
-        ws = wb.create_sheet(_sheet_title(award.name, taken))
+        ws = wb.create_sheet(sheet_title(award.name, taken, "名单"))
         cols = columns(award, listed(data, award), listed_columns(data))
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
         set_text(ws.cell(1, 1), f"{pub.publicity_title}——“{award_title(award)}”")
@@ -182,7 +172,7 @@ def write_xlsx(data: PublishInput, path: Path) -> Path:
 
 def _internal_sheet(wb, data: PublishInput, taken: set[str]) -> None:
     """Ranks, scores and upward recommendations: for the office, not for posting."""
-    ws = wb.create_sheet(_sheet_title("评定结果（内部，勿公开）", taken))
+    ws = wb.create_sheet(sheet_title("评定结果（内部，勿公开）", taken, "名单"))
     header_row(ws, 1, ["奖项", "名次", "名称/姓名", "推荐单位", "单位及职务", "总分", "推荐参加上级评选"],
                [16, 6, 30, 28, 40, 8, 14])
     row = 2

@@ -122,7 +122,7 @@ def to_pdf(paths: list[Path], outdir: Path | None = None) -> list[Path]:
     # in one step (formgen.outputs), or goes beside it when the old one is open in a PDF viewer
     with tempfile.TemporaryDirectory(prefix="formgen-lo-") as profile, \
             tempfile.TemporaryDirectory(prefix=".~pdf-", dir=outdir) as made:
-        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--convert-to", "pdf", "--outdir", made, *map(str, paths)]
         try:
             done = subprocess.run(cmd, capture_output=True, timeout=PDF_TIMEOUT_S)

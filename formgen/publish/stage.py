@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formgen.errors import FormgenError
-from formgen.ledger.results import load_score_results, stale_since
+from formgen.ledger.decisions import staff_name
+from formgen.ledger.results import load_score_results, lock_results, locked_since, stale_since
+from formgen.scoring.rank import HELD_AT_LINE
 from formgen.publish.model import PublishInput, Winner
 from formgen.publish.run import notes, printable, publish, winners_from_ranked
 from formgen.workspace import Workspace
@@ -24,6 +26,11 @@ def stored_winners(ws: Workspace) -> dict[str, list[Winner]]:
         stored = load_score_results(ledger)
     if not stored:
         raise FormgenError("还没有计分结果；请先运行 formgen score（评委评分读回后计分、排名、确定入选），再发布")
+    held = [r for rows in stored.values() for r in rows if r.status == HELD_AT_LINE]
+    if held:
+        names = "、".join(f"{r.nominee.unit}{r.nominee.name}" for r in held[:4])
+        raise FormgenError(f"名额线上有同分待定（{names}），须先由人工决定谁列前（formgen decide 或工作台“评分”页），"
+                           "再运行 formgen score，然后发布")
     winners = winners_from_ranked(stored, ws.campaign.publication.list_fields)
     if not any(winners.values()):
         raise FormgenError("还没有入选对象（评委评分尚未读回？）；请先运行 formgen panel --read，再用 formgen score 查看结果")
@@ -53,7 +60,8 @@ class Published:
         return printable(self.paths)
 
 
-def publish_campaign(ws: Workspace, date: str | None = None, commend_date: str | None = None) -> Published:
+def publish_campaign(ws: Workspace, date: str | None = None, commend_date: str | None = None,
+                     who: str | None = None) -> Published:
     """Publicity list, commendation notice, plaque list and certificates from the stored score result.
 
     ``date``: the publicity list's date (default campaign.yaml's deadlines.publicity_start, else today);
@@ -79,6 +87,8 @@ def publish_campaign(ws: Workspace, date: str | None = None, commend_date: str |
             done.certificates[p.parent] = done.certificates.get(p.parent, 0) + 1
     with ws.ledger() as ledger:
         since = stale_since(ledger)
+        if locked_since(ledger) is None:  # published: from now on a changed result needs a reason
+            lock_results(ledger, who or staff_name())
     if since is not None:
         done.notes.append(f"{since:%Y-%m-%d %H:%M} 又读入了评委评分，发布的仍是上次计分的结果；如需更新请先运行 formgen score")
     return done

@@ -185,9 +185,14 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
             continue
         low = item.floor if item.kind == "score" else 0
         what = "扣分" if item.kind == "deduction" else "得分"
-        dv = validation("decimal", num(low), num(item.max), operator="between", title=f"{what}超出范围",
-                        error=f"“{item.name}”的{what}应为 {num(low)} 至 {num(item.max)} 之间的数字，请重新填写。",
-                        prompt=f"请填写 {num(low)}–{num(item.max)} 之间的{what}", prompt_title=item.name[:32])
+        if item.limit is None:  # a bonus / deduction the notice sets no limit for
+            dv = validation("decimal", num(low), operator="greaterThanOrEqual", title=f"{what}不正确",
+                            error=f"“{item.name}”的{what}应为不小于 {num(low)} 的数字，请重新填写。",
+                            prompt=f"请填写{what}（通知未规定上限）", prompt_title=item.name[:32])
+        else:
+            dv = validation("decimal", num(low), num(item.limit), operator="between", title=f"{what}超出范围",
+                            error=f"“{item.name}”的{what}应为 {num(low)} 至 {num(item.limit)} 之间的数字，请重新填写。",
+                            prompt=f"请填写 {num(low)}–{num(item.limit)} 之间的{what}", prompt_title=item.name[:32])
         dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
         ws.add_data_validation(dv)
 
@@ -218,12 +223,28 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
 
     anchors.append(["sheet", award.id, ws.title, HEADER_ROW, FIRST_ROW, "A", get_column_letter(note_col), "D", "C"])
     for i, item in enumerate(items):
-        low = item.floor if item.kind == "score" else 0
-        choice = rating_choice(item)
-        anchors.append(["item", award.id, item.name, get_column_letter(score_cols[i]), low, item.max, item.kind,
-                        "|".join(choice[1].levels) if choice else "", choice[0] if choice else ""])
+        low, high, kind, levels, rule = cell_bounds(item)
+        anchors.append(["item", award.id, item.name, get_column_letter(score_cols[i]), low, high, kind,
+                        "|".join(levels), rule])
     for nominee in nominees:
         anchors.append(["nominee", award.id, nominee.key, nominee.unit, nominee.name])
+
+
+def cell_bounds(item: RubricItem) -> tuple[float, float | None, str, list[str], str]:
+    """What a judge's cell of ``item`` accepts: (low, high, kind, levels, rating rule key) —
+    written into the workbook's anchors, and used as is by the desk's judge pages."""
+    choice = rating_choice(item)
+    low = item.floor if item.kind == "score" else 0
+    return low, item.limit, item.kind, list(choice[1].levels) if choice else [], choice[0] if choice else ""
+
+
+def check_cell(raw, low: float, high: float | None, kind: str, levels: list[str]) -> tuple[float | None, str | None, str | None]:
+    """A judge's cell checked: (score, level, problem); the workbook reader and the desk both use it."""
+    if levels:
+        level, message = parse_level(raw, levels)
+        return None, level, message
+    value, message = parse_score(raw, low, high, "扣分" if kind == "deduction" else "得分")
+    return value, None, message
 
 
 def rating_choice(item: RubricItem):
@@ -234,11 +255,7 @@ def rating_choice(item: RubricItem):
 
 
 def item_header(item: RubricItem) -> str:
-    if item.kind == "deduction":
-        return f"{item.name}\n（最多扣{num(item.max)}分）"
-    if item.kind == "bonus":
-        return f"{item.name}\n（最高加{num(item.max)}分）"
-    return f"{item.name}\n（{num(item.max)}分）"
+    return f"{item.name}\n（{item.limit_text()}）"
 
 
 def _head(cell, text) -> None:
@@ -397,15 +414,9 @@ def _read_sheet(read: PanelRead, ws, award: Award, items, expected: dict, layout
             if item_name not in known:
                 continue
             read.cells += 1
-            raw = ws[f"{col}{r}"].value
-            if levels:
-                level, message = parse_level(raw, levels)
-                value = None
-                if level is not None:
-                    obs[item_name] = {rule: level}
-            else:
-                value, message = parse_score(raw, low, high, "扣分" if kind == "deduction" else "得分")
-                level = None
+            value, level, message = check_cell(ws[f"{col}{r}"].value, low, high, kind, levels)
+            if level is not None:
+                obs[item_name] = {rule: level}
             if message:
                 problem(f"{name}“{item_name}”{message}", title, f"{col}{r}")
             elif value is not None or level is not None:

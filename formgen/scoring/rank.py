@@ -35,6 +35,7 @@ class Ranked:
     selected: bool = False  # 入选
     recommended: bool = False  # 推荐上报
     tie_notes: list[str] = field(default_factory=list)
+    held: bool = False  # a tie the award leaves for a person ("decided") that nobody has decided yet
     status: str = ""  # 入选 / 超出名额 / 不符合条件 / 尚无评分
     grade: str = ""  # the honour of a graded award (最美政务大厅 / 优秀政务大厅), see Award.grades
 
@@ -71,7 +72,15 @@ def eligibility(nominee: Nominee, award: Award) -> list[str]:
         d = facts.get("discipline")
         if d not in (None, False, "", "无", "否", "没有"):
             what = f"（{d}）" if isinstance(d, str) and d not in ("是", "有") else ""
-            out.append(f"本年度受到效能或党政纪处理{what}")
+            source = facts.get("discipline_source")
+            out.append(f"本年度受到效能或党政纪处理{what}" + (f"；{source}" if source else ""))
+    for key, least in rules.field_min.items():
+        value = _number(str(nominee.fields.get(key, "")).strip().rstrip("%％分").strip() or None)
+        what = rules.label(key)
+        if value is None:  # “未提供” keeps it 待补充数据 (scoped._held), not failed
+            out.append(f"未提供“{what}”，无法核实是否达到{num(least)}")
+        elif value < least:
+            out.append(f"“{what}”为{num(value)}，未达到{num(least)}")
     for form in rules.required_forms:
         if not _form_arrived(nominee, award, form):
             out.append(f"未收到{_form_title(form)}")
@@ -138,6 +147,7 @@ CRITERIA: dict[str, tuple[Callable[[NomineeScore], object], str]] = {
     "fewer_deductions": (lambda s: round(s.deducted, 6), "按扣分少者在前"),
     "self_assessment": (lambda s: _neg(s.self_total), "按自评总分排序"),
     "earlier_submission": (_submitted, "按推荐表送达时间先后排序"),
+    "decided": (lambda s: 0, "由人工决定"),  # ordered afterwards by the recorded decisions (_apply_decisions)
     "stroke_order": (_strokes, "按名称笔画排序"),
 }
 
@@ -151,8 +161,18 @@ def chain(award: Award) -> list[str]:
     return out + ["stroke_order"]  # always decides, always last
 
 
-def _decider(a: NomineeScore, b: NomineeScore, criteria: list[str]) -> str:
+# (upper key, lower key) -> (decided by, reason): ties a person decided (ledger.events.tie_decisions)
+TieDecisions = dict[tuple[str, str], tuple[str, str]]
+
+
+def _decider(a: NomineeScore, b: NomineeScore, criteria: list[str], ties: TieDecisions | None = None) -> str:
     for c in criteria:
+        if c == "decided":
+            by, reason = (ties or {}).get((a.nominee.key, b.nominee.key), ("", ""))
+            if by:
+                return f"由{by}决定" + (f"（{reason}）" if reason else "")
+            rest = criteria[criteria.index(c) + 1:]
+            return "须由人工决定（尚未决定），暂" + _decider(a, b, rest)
         key = CRITERIA[c][0]
         if key(a) != key(b):
             if c == "items_in_order":
@@ -173,8 +193,10 @@ def _label(n: Nominee, others: list[Nominee]) -> str:
 # ---------------------------------------------------------------------------
 
 
-def rank_award(award: Award, scores: list[NomineeScore]) -> list[Ranked]:
-    """Eligible, scored nominees ranked 1..n without ties; then the unscored, then the ineligible."""
+def rank_award(award: Award, scores: list[NomineeScore], ties: TieDecisions | None = None) -> list[Ranked]:
+    """Eligible, scored nominees ranked 1..n without ties; then the unscored, then the ineligible.
+
+    ``ties``: the decisions people recorded, for an award whose chain has ``decided``."""
     criteria = chain(award)
     ranked = []
     for s in scores:
@@ -185,6 +207,8 @@ def rank_award(award: Award, scores: list[NomineeScore]) -> list[Ranked]:
         return tuple(CRITERIA[c][0](r.score) for c in criteria)
 
     field_ = sorted((r for r in ranked if r.eligible and r.total is not None), key=key)
+    if "decided" in criteria:
+        field_ = _apply_decisions(field_, criteria, ties or {})
     unscored = sorted((r for r in ranked if r.eligible and r.total is None), key=lambda r: _strokes(r.score))
     barred = sorted((r for r in ranked if not r.eligible), key=key)
     people = [r.nominee for r in ranked]
@@ -192,7 +216,9 @@ def rank_award(award: Award, scores: list[NomineeScore]) -> list[Ranked]:
         r.rank = i
     for up, down in zip(field_, field_[1:]):
         if up.total == down.total:
-            how = _decider(up.score, down.score, criteria[1:])
+            how = _decider(up.score, down.score, criteria[1:], ties)
+            if how.startswith("须由人工决定"):
+                up.held = down.held = True
             up.tie_notes.append(f"与{_label(down.nominee, people)}总分相同，{how}，列其前")
             down.tie_notes.append(f"与{_label(up.nominee, people)}总分相同，{how}，列其后")
     for r in unscored:
@@ -200,6 +226,32 @@ def rank_award(award: Award, scores: list[NomineeScore]) -> list[Ranked]:
     for r in barred:
         r.status = "不符合条件"
     return field_ + unscored + barred
+
+
+def _apply_decisions(field_: list[Ranked], criteria: list[str], ties: TieDecisions) -> list[Ranked]:
+    """Within each run of rows equal on every criterion before ``decided``, put the upper of each
+    decided pair first; pairs nobody decided keep the order of the criteria after ``decided``."""
+    before = criteria[:criteria.index("decided")]
+
+    def head(r: Ranked):
+        return tuple(CRITERIA[c][0](r.score) for c in before)
+
+    out: list[Ranked] = []
+    i = 0
+    while i < len(field_):
+        j = i
+        while j + 1 < len(field_) and head(field_[j + 1]) == head(field_[i]):
+            j += 1
+        run = field_[i:j + 1]
+        for _ in range(len(run) ** 2):  # bubble by the decisions (bounded: decisions may form a circle)
+            swap = next((k for k in range(len(run) - 1)
+                         if (run[k + 1].nominee.key, run[k].nominee.key) in ties), None)
+            if swap is None:
+                break
+            run[swap], run[swap + 1] = run[swap + 1], run[swap]
+        out += run
+        i = j + 1
+    return out
 
 
 def select(award: Award, ranked: list[Ranked]) -> list[Ranked]:
@@ -222,8 +274,14 @@ def select(award: Award, ranked: list[Ranked]) -> list[Ranked]:
             taken[cat] = taken.get(cat, 0) + 1
     for r in [r for r in ranked if r.selected][:quota.recommend_up]:
         r.recommended = True
+    for up, down in zip(ranked, ranked[1:]):  # an undecided tie on the quota line decides nothing yet
+        if up.held and down.held and up.selected and not down.selected and up.total == down.total:
+            up.status = down.status = HELD_AT_LINE
     return ranked
 
 
-def rank_and_select(award: Award, scores: list[NomineeScore]) -> list[Ranked]:
-    return select(award, rank_award(award, scores))
+HELD_AT_LINE = "同分待定（名额线上的同分须由人工决定）"
+
+
+def rank_and_select(award: Award, scores: list[NomineeScore], ties: TieDecisions | None = None) -> list[Ranked]:
+    return select(award, rank_award(award, scores, ties))

@@ -36,7 +36,7 @@ RECOMMEND_FILL = PatternFill("solid", fgColor="C6E0B4")
 _TIE_WORDS = {
     "total": "总分", "judge_total": "评委平均分（不含自评代分）", "items_in_order": "评分表各项依次比较",
     "fewer_deductions": "扣分少者", "self_assessment": "自评总分", "earlier_submission": "推荐表送达时间",
-    "stroke_order": "名称笔画",
+    "decided": "人工决定（领导小组）", "stroke_order": "名称笔画",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Mapping
 from formgen.campaign.model import Award, Campaign
 from formgen.scoring.aggregate import mean, score_nominee
 from formgen.records import JudgeScore, Nominee
-from formgen.scoring.rank import Ranked, rank_and_select
+from formgen.scoring.rank import Ranked, TieDecisions, rank_and_select
 from formgen.scoring.rules import ItemResult, ScoringError, as_decimal, rule_key, score_item
 
 
@@ -21,18 +21,23 @@ def score_campaign(workspace, nominees_by_award: dict[str, list[Nominee]]) -> di
     """Rank every award of the workspace's campaign from the judges' scores in the ledger."""
     from formgen.ledger.judging import load_judge_scores
 
+    from formgen.ledger.events import award_tie_decisions
+
     with workspace.ledger() as ledger:
         judge_scores = load_judge_scores(ledger)
-    return score_awards(workspace.campaign, nominees_by_award, judge_scores)
+        ties = {a.id: award_tie_decisions(ledger, a.id) for a in workspace.campaign.awards if "decided" in a.tie_break}
+    return score_awards(workspace.campaign, nominees_by_award, judge_scores, ties)
 
 
 def score_awards(campaign: Campaign, nominees_by_award: Mapping[str, list[Nominee]],
-                 judge_scores: list[JudgeScore]) -> dict[str, list[Ranked]]:
+                 judge_scores: list[JudgeScore], ties: dict[str, TieDecisions] | None = None
+                 ) -> dict[str, list[Ranked]]:
+    """``ties``: award id -> the ties people decided (for awards whose tie_break has ``decided``)."""
     out = {}
     for award in campaign.awards:
         if award.id in nominees_by_award:
             scores = [js for js in judge_scores if js.award_id == award.id]
-            out[award.id] = score_award(award, nominees_by_award[award.id], scores)
+            out[award.id] = score_award(award, nominees_by_award[award.id], scores, (ties or {}).get(award.id))
     if campaign.shared_quotas:
         from formgen.scoring.shared_quota import apply_shared_quotas
 
@@ -40,19 +45,20 @@ def score_awards(campaign: Campaign, nominees_by_award: Mapping[str, list[Nomine
     return out
 
 
-def score_award(award: Award, nominees: list[Nominee], judge_scores: list[JudgeScore]) -> list[Ranked]:
+def score_award(award: Award, nominees: list[Nominee], judge_scores: list[JudgeScore],
+                ties: TieDecisions | None = None) -> list[Ranked]:
     from formgen.campaign.scope import uses_scope
 
     if uses_scope(award):  # categories, form fields, owned sub-scores, grades
         from formgen.scoring.scoped import score_award_scoped
 
-        return score_award_scoped(award, nominees, judge_scores, _measured)
+        return score_award_scoped(award, nominees, judge_scores, _measured, ties)
     by_nominee: dict[str, list[JudgeScore]] = {}
     for js in judge_scores:
         by_nominee.setdefault(js.nominee_key, []).append(js)
     measured = _measured(award, nominees, by_nominee)
     scores = [score_nominee(award.rubric, n, by_nominee.get(n.key, []), measured.get(n.key)) for n in nominees]
-    return rank_and_select(award, scores)
+    return rank_and_select(award, scores, ties)
 
 
 def _measured(award: Award, nominees: list[Nominee], by_nominee: dict[str, list[JudgeScore]]

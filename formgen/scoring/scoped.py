@@ -20,14 +20,14 @@ from formgen.records import JudgeScore, Nominee
 from formgen.scoring.aggregate import NomineeScore, score_nominee
 from formgen.scoring.field_inputs import field_facts, with_field_inputs
 from formgen.scoring.ownership import STRAY, owned_only
-from formgen.scoring.rank import Ranked, rank_award, select
+from formgen.scoring.rank import Ranked, TieDecisions, rank_award, select
 from formgen.campaign.scope import applies, rubric_for
 
 HELD = "待补充数据"
 
 
 def score_award_scoped(award: Award, nominees: list[Nominee], judge_scores: list[JudgeScore],
-                       measure: Callable) -> list[Ranked]:
+                       measure: Callable, ties: TieDecisions | None = None) -> list[Ranked]:
     """``measure(award, nominees, judge scores by nominee)``: the relative (proportional) items over
     the field — ``formgen.scoring.run`` passes its own, which this module must not import (cycle)."""
     by_nominee: dict[str, list[JudgeScore]] = {}
@@ -72,9 +72,9 @@ def score_award_scoped(award: Award, nominees: list[Nominee], judge_scores: list
         for cat in _categories_in_order(award, scored):
             group = [s for s in scored if s.nominee.category == cat]
             quota = award.quota.per_category.get(cat, award.quota.total) if award.quota.total else 0
-            ranked += _select_in(award, rank_award(award, group), quota)
+            ranked += _select_in(award, rank_award(award, group, ties), quota)
     else:
-        ranked = select(award, rank_award(award, scored))
+        ranked = select(award, rank_award(award, scored, ties))
     if award.quota.total == 0:  # a ranking, no selection (seed 001: results notified by category)
         for r in ranked:
             if r.rank is not None:

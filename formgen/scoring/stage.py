@@ -14,13 +14,16 @@ from formgen.campaign.model import Campaign, Judge
 from formgen.errors import FormgenError
 from formgen.ledger import views
 from formgen.ledger.judging import save_judge_read
-from formgen.ledger.results import save_score_results
+from formgen.ledger.decisions import staff_name
+from formgen.ledger.results import (archive_result, load_score_results, locked_since, result_signature,
+                                    save_score_results)
 from formgen.records import Nominee
 from formgen.scoring.panel import PanelRead, read_panel_files, write_panel
 from formgen.scoring.rank import Ranked
 from formgen.scoring.results import write_results
 from formgen.scoring.run import score_campaign
-from formgen.xlsx import BookProblem, workbooks_in
+from formgen.intake.folders import workbooks_in
+from formgen.xlsx import BookProblem
 from formgen.workspace import Workspace
 
 RETURNED = "returned"  # out/panel/returned/: where the filled workbooks go
@@ -117,12 +120,25 @@ def read_returns(ws: Workspace, files: list[Path] | None = None) -> PanelReturns
 class ScoreRun:
     ranked: dict[str, list[Ranked]]  # award id → ranking
     workbook: Path  # out/score/评选结果.xlsx
+    replaced_version: int | None = None  # a published result replaced (with a reason): its kept version
 
 
-def score(ws: Workspace) -> ScoreRun:
-    """Rank every award, write 评选结果.xlsx and keep the result in the ledger for publish."""
+def score(ws: Workspace, reason: str | None = None, who: str | None = None) -> ScoreRun:
+    """Rank every award, write 评选结果.xlsx and keep the result in the ledger for publish.
+
+    Once the result was published it is locked: a ranking that differs replaces it only with a
+    ``reason``, and the published version is kept whole (``ledger.results.result_versions``)."""
     ranked = score_campaign(ws, ledger_nominees(ws))
-    path = write_results(ws, ranked)
     with ws.ledger() as ledger:
+        lock = locked_since(ledger)
+        changed = lock is not None and result_signature(ranked) != result_signature(load_score_results(ledger))
+        if changed and not (reason or "").strip():
+            raise FormgenError(f"评选结果已于 {lock[0]:%Y-%m-%d %H:%M} 发布（{lock[1]}），本次计分结果与已发布的不同；"
+                               "如确需更改，请写明理由（formgen score --reason 理由），原结果将完整保留")
+    path = write_results(ws, ranked)
+    version = None
+    with ws.ledger() as ledger:
+        if changed:
+            version = archive_result(ledger, who or staff_name(), reason.strip())
         save_score_results(ledger, ranked)
-    return ScoreRun(ranked, path)
+    return ScoreRun(ranked, path, version)
