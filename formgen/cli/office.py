@@ -4,6 +4,7 @@ Thin faces over formgen.campaign.new, formgen.issue.form_import, rubric_import a
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -28,7 +29,7 @@ def new(ctx, directory: Path, answers: Path | None, units_file: Path | None, for
     from formgen.issue.init import new_workspace
 
     given = read_answers_file(given_path(ctx, answers)) if answers else {}
-    interactive = answers is None or click.get_text_stream("stdin").isatty()
+    interactive = answers is None or sys.stdin.isatty()
 
     def ask(question: str, default: str) -> str:
         return str(click.prompt(question, default=default or "", show_default=bool(default)))

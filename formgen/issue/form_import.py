@@ -159,8 +159,9 @@ def import_form(workspace: Workspace, path: Path, award_id: str | None = None, f
     if award is not None:
         name_field = next((k for k in NAME_FIELDS.get(award.subject, []) if k in spec.keys), None)
         if name_field is None:
-            undecided.append(f"不知道哪一栏是参评对象（{award.name}）的名称：请在 campaign.yaml 中把奖项的 name_field "
-                             f"改为其中一个键（{'、'.join(spec.keys)}）")
+            name_field = next((f.key for f in spec.fields if f.kind == "text" and f.position != "line"), spec.keys[0])
+            undecided.append(f"不知道哪一栏是参评对象（{award.name}）的名称，暂用“{spec.field(name_field).label}”（{name_field}）；"
+                             f"如不对，请把 campaign.yaml 中奖项的 name_field 改为其中一个键（{'、'.join(spec.keys)}）")
     if of.converted_from:
         undecided.append(f"原文件是 .{of.converted_from}，已由 LibreOffice 转为 .docx 作为模板；请在 Word 中打开模板看一眼版式")
     report = FormImport(spec=spec, proposal=proposal, template=workspace.templates_dir / name,
