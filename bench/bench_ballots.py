@@ -9,8 +9,12 @@ threshold at the nominal box positions, without registration; it is even told
 which sheet and page it holds (it has no code reader). "Right" follows
 tests/test_ballots_read.py: a crossed-out replacement or a faint touch may be
 flagged; a mark read wrong without a flag is "wrong".
+Circles get their own pass (issue 15.6): pages whose every row is a ○ of one of
+``RING_RADII`` (1.5–3.3 mm, up to the box outline) drawn with one of ``RING_PENS``
+(0.3–0.8 mm) in black, blue or pencil, ``--ring-rounds`` times through the grid.
 Finally every scanned page goes through the ledger twice (a rescan) to count
-sheets counted twice.
+sheets counted twice, and a photocopied sheet (same number, other marks) must come
+out as a conflict that counts nothing.
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ from test_ballots_read import judge, settings  # noqa: E402
 
 from formgen.ballots import layout as L  # noqa: E402
 from formgen.ballots.read import EMPTY, INSET, MARKED, RowRead, ink_channel, read_page  # noqa: E402
-from formgen.ballots.sample import filled_pages  # noqa: E402
+from formgen.ballots.sample import RING_PENS, RING_RADII, filled_pages, ring_pages  # noqa: E402
 
 
 def naive_read(img, s, truth) -> list[RowRead]:
@@ -78,9 +82,51 @@ def measure(kind: str, sheets: int, seed: int):
     return pages, reads, ours, naive, t_ours, t_naive, unread
 
 
+def rings(kind: str, rounds: int, seed: int) -> tuple[Counter, Counter, int]:
+    """Every ring of the grid, ours and naive: (ours, naive, pages)."""
+    s = settings()
+    levels = s.ratings[0].levels
+    ours, naive, n = Counter(), Counter(), 0
+    for n, (img, truth) in enumerate(ring_pages(s, np.random.default_rng(seed), kind, rounds=rounds), start=1):
+        pr = read_page(img, s, kind, n)
+        for row, t in zip(pr.rows if not pr.problem else [None] * len(truth.rows), truth.rows):
+            ours[judge(t, row, levels) if row else "wrong"] += 1
+        for row, t in zip(naive_read(img, s, truth), truth.rows):
+            naive[judge(t, row, levels)] += 1
+    return ours, naive, n
+
+
+def photocopy_is_a_conflict(pages) -> bool:
+    """A scanned page fed again with other marks under its number: a conflict, counting nothing."""
+    from formgen.ballots.tally import read_files
+    from formgen.ledger import ballots as LB
+    from formgen.ledger.db import Ledger
+    from formgen.ledger.tallies import tally_counts
+
+    from formgen.ballots.code import SheetCode
+    from formgen.ballots.sample import blank_page, degrade_scan, draw_mark
+
+    s = settings()
+    rating = s.ratings[0]
+    img, truth = pages[0]
+    rng = np.random.default_rng(5)
+    copy = blank_page(s, rating, SheetCode(s.key(rating.id), truth.group, truth.serial, truth.page), 200)
+    pl = L.page_layout(rating, truth.page)
+    for i in range(len(pl.subjects)):  # the photocopy, filled in again: a tick in the next box of every row
+        draw_mark(copy, pl.box(i, ((truth.rows[i].level or 0) + 1) % len(pl.levels)), 200 / 25.4, "tick", "blue", rng)
+    copy = degrade_scan(copy, 200, rng)
+    files = [("original.jpg", cv2.imencode(".jpg", img)[1].tobytes()), ("copy.jpg", cv2.imencode(".jpg", copy)[1].tobytes())]
+    with tempfile.TemporaryDirectory() as d, Ledger(Path(d) / "l.sqlite") as ledger:
+        report = read_files(files, s, ledger)
+        src = next(iter(LB.counted(ledger).conflicts), None)
+        counted = sum(tally_counts(ledger, "internal").values())
+    return bool(report.conflicts) and src is not None and counted == 0
+
+
 def counted_twice(pages, reads) -> int:  # noqa: ARG001
     """Read every page twice into a ledger (a rescan); how many sheets' rows count more than once."""
     from formgen.ballots.tally import read_files
+    from formgen.ledger import ballots as LB
     from formgen.ledger.db import Ledger
     from formgen.ledger.tallies import tally_counts
 
@@ -92,17 +138,21 @@ def counted_twice(pages, reads) -> int:  # noqa: ARG001
     with tempfile.TemporaryDirectory() as d, Ledger(Path(d) / "l.sqlite") as ledger:
         report = read_files(files + rescans, s, ledger)
         total = sum(tally_counts(ledger, "internal").values())
-        # what one count per sheet page gives: the clear rows of each page's (last) read
-        expected = ledger.execute("SELECT COUNT(*) FROM ballot_reads WHERE status = 'ok'").fetchone()[0]
+        # what one count per sheet page gives: the clear rows of the reading that counts
+        expected = sum(r.status == "ok" for r in LB.counted(ledger).rows)
         pages = ledger.execute("SELECT COUNT(DISTINCT source) FROM ballot_reads").fetchone()[0]
-    assert pages == report.pages - len(report.duplicates)
+    assert pages == report.pages - len(report.duplicates) - len(report.conflicts)
     return total - expected
 
 
-def line(name, c: Counter, pages: int, secs: tuple[float, float]) -> str:
+def accuracy(name, c: Counter) -> str:
     n = (c["right"] + c["flagged"] + c["wrong"]) or 1
     return (f"  {name:<8} marks right {100 * c['right'] / n:7.3f}%   flagged {100 * c['flagged'] / n:5.2f}%   "
-            f"wrong (silent) {100 * c['wrong'] / n:6.3f}%   {pages / secs[0]:6.1f} pages/s wall "
+            f"wrong (silent) {100 * c['wrong'] / n:6.3f}%")
+
+
+def line(name, c: Counter, pages: int, secs: tuple[float, float]) -> str:
+    return (accuracy(name, c) + f"   {pages / secs[0]:6.1f} pages/s wall "
             f"({pages / max(secs[1], 1e-9):5.1f} per CPU-second)")
 
 
@@ -111,11 +161,13 @@ def main() -> int:
     ap.add_argument("--scans", type=int, default=60, help="sheets scanned (2 pages each; default 60)")
     ap.add_argument("--photos", type=int, default=25, help="sheets photographed (default 25)")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--ring-rounds", type=int, default=4, help="times through the circle grid (default 4)")
     args = ap.parse_args()
     cv2.setNumThreads(2)
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     print(f"load average at start: {load} (pages/s wall depends on it; per CPU-second less so)")
     print(f"thresholds: empty < {EMPTY}, marked ≥ {MARKED} (share of inked pixels in a box)")
+    s_levels = settings().ratings[0].levels
     for kind, n in (("scan", args.scans), ("photo", args.photos)):
         pages, reads, ours, naive, t_ours, t_naive, unread = measure(kind, n, args.seed)
         rows = sum(len(t.rows) for _, t in pages)
@@ -124,8 +176,19 @@ def main() -> int:
         print(line("naive", naive, len(pages), t_naive))
         kinds = ", ".join(f"{k[5:]} {v}" for k, v in sorted(ours.items()) if k.startswith("kind_"))
         print(f"  rows by truth: {kinds}; rows sent to a person (flagged, with crop): {ours['to_person']}")
+        circles = Counter(judge(t, row, s_levels) for pr, (_, tr) in zip(reads, pages) if not pr.problem
+                          for row, t in zip(pr.rows, tr.rows) if t.mark == "circle" and t.kind == "one")
+        print(f"  circles among these rows: {sum(circles.values())}, right {circles['right']}, "
+              f"flagged {circles['flagged']}, wrong {circles['wrong']}")
+        r_ours, r_naive, r_pages = rings(kind, args.ring_rounds, args.seed)
+        print(f"{kind} circles: radii {RING_RADII} mm × pens {RING_PENS} mm × black/blue/pencil, {r_pages} pages, "
+              f"{sum(r_ours.values())} rings")
+        print(accuracy("formgen", r_ours))
+        print(accuracy("naive", r_naive))
         if kind == "scan":
             print(f"  sheets counted twice after rescanning half the pages: {counted_twice(pages, reads)}")
+            print(f"  photocopied sheet (same number, other marks) shown as a conflict, counting nothing: "
+                  f"{'yes' if photocopy_is_a_conflict(pages) else 'NO'}")
     return 0
 
 

@@ -940,3 +940,217 @@ def no_grid(p):
         el = _put(ppr, "snapToGrid")
         el.set(qn("w:val"), "0")
     return p
+
+
+# ---------------------------------------------------------------------------- an office's own file
+# formgen forms/rubric/notice import: anchors added to a file formgen did not write, everything else
+# byte for byte as the office saved it (only word/document.xml is rewritten, and only where it gains
+# a bookmark or the unit-name tag).
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+class OfficeDocument:
+    """word/document.xml of an office's .docx, opened for adding anchors; :meth:`save` keeps every other part."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            self.root = etree.fromstring(zf.read("word/document.xml"), _SAFE_PARSER)
+        self.body = self.root.find(qn("w:body"))
+        ids = [int(x) for x in self.root.xpath("//w:bookmarkStart/@w:id", namespaces={"w": _W_NS})
+               if str(x).lstrip("-").isdigit()]
+        self._next_id = max(ids, default=0) + 1
+
+    # --- where things are, in the docx reader's order (formgen.intake.readers.docx_reader) -------------
+
+    def tables(self) -> list[dict[tuple[int, int], object]]:
+        """Per table, in the reader's order (a nested table right after its parent): (row, col) → w:tc
+        of the cell that starts there, with the reader's rules for gridBefore, gridSpan and vMerge."""
+        out: list[dict] = []
+        for tbl in _blocks(self.body, qn("w:tbl")):
+            nested: list[dict] = []
+            out.append(_table_cells(tbl, nested))
+            out.extend(nested)
+        return out
+
+    def paragraphs(self) -> list[object]:
+        """The w:p outside tables, in the reader's order (its Line blocks)."""
+        return list(_blocks(self.body, qn("w:p")))
+
+    # --- changes --------------------------------------------------------------------------------------
+
+    def bookmark(self, container, name: str) -> None:
+        """A point bookmark ``name`` at the start of the first paragraph of ``container`` (a w:tc or w:p)."""
+        p = container if container.tag == qn("w:p") else container.find(qn("w:p"))
+        if p is None:  # a cell Word would call broken; give it its paragraph
+            p = etree.SubElement(container, qn("w:p"))
+        bid = str(self._next_id)
+        self._next_id += 1
+        start = p.makeelement(qn("w:bookmarkStart"), {qn("w:id"): bid, qn("w:name"): name})
+        end = p.makeelement(qn("w:bookmarkEnd"), {qn("w:id"): bid})
+        at = 1 if p.find(qn("w:pPr")) is not None else 0
+        p.insert(at, start)
+        p.insert(at + 1, end)
+
+    def insert_after_text(self, p, after: str, text: str) -> bool:
+        """Type ``text`` right after the first occurrence of ``after`` in paragraph ``p`` (a new run with
+        the formatting of the run it follows); False when ``after`` is not in one run of ``p``."""
+        for r in p.iter(qn("w:r")):
+            t = r.find(qn("w:t"))
+            if t is None or not t.text or after not in t.text:
+                continue
+            head, _, tail = t.text.partition(after)
+            t.text = head + after
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            new = copy.deepcopy(r)
+            for child in list(new):
+                if child.tag != qn("w:rPr"):
+                    new.remove(child)
+            nt = new.makeelement(qn("w:t"), {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+            nt.text = text + tail
+            new.append(nt)
+            r.addnext(new)
+            return True
+        return False
+
+    def replace_run_text(self, p, old: str, new: str) -> bool:
+        """``old`` (within one w:t of paragraph ``p``) replaced by ``new``; False when not found."""
+        for t in p.iter(qn("w:t")):
+            if t.text and old in t.text:
+                t.text = t.text.replace(old, new, 1)
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                return True
+        return False
+
+    def save(self) -> bytes:
+        """The package with the new document.xml; every other part as it was."""
+        xml = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        src = zipfile.ZipFile(io.BytesIO(self.data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                dst.writestr(info, xml if info.filename == "word/document.xml" else src.read(info.filename))
+        return out.getvalue()
+
+
+def _blocks(el, wanted: str):
+    """Block-level w:p or w:tbl of ``el``, through sdt/customXml wrappers, as the docx reader walks them."""
+    for child in el:
+        if child.tag == wanted:
+            yield child
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content, wanted)
+        elif child.tag in (qn("w:customXml"), qn("w:ins"), qn("w:moveTo"), qn("w:smartTag")):
+            yield from _blocks(child, wanted)
+
+
+def _rows(el, wanted: str):
+    for child in el:
+        if child.tag == wanted:
+            yield child
+        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
+            content = child.find(qn("w:sdtContent")) if child.tag == qn("w:sdt") else child
+            if content is not None:
+                yield from _rows(content, wanted)
+
+
+def _int_attr(el, default: int) -> int:
+    try:
+        return int(el.get(qn("w:val"))) if el is not None and el.get(qn("w:val")) is not None else default
+    except ValueError:
+        return default
+
+
+def _table_cells(tbl, nested: list) -> dict[tuple[int, int], object]:
+    cells: dict[tuple[int, int], object] = {}
+    open_cols: set[int] = set()
+    r = -1
+    for tr in _rows(tbl, qn("w:tr")):
+        trpr = tr.find(qn("w:trPr"))
+        if trpr is not None and trpr.find(qn("w:del")) is not None:
+            continue
+        r += 1
+        col = _int_attr(trpr.find(qn("w:gridBefore")) if trpr is not None else None, 0)
+        next_open: set[int] = set()
+        for tc in _rows(tr, qn("w:tc")):
+            tcpr = tc.find(qn("w:tcPr"))
+            span = max(1, _int_attr(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, 1))
+            vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+            hmerge = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
+            for inner in _blocks(tc, qn("w:tbl")):
+                deeper: list = []
+                nested.append(_table_cells(inner, deeper))
+                nested.extend(deeper)
+            continues = vmerge is not None and (vmerge.get(qn("w:val")) or "continue") == "continue"
+            h_continues = hmerge is not None and (hmerge.get(qn("w:val")) or "continue") == "continue"
+            if continues and col in open_cols:
+                next_open.add(col)
+            elif not h_continues:
+                cells[(r, col)] = tc
+                next_open.add(col)
+            col += span
+        open_cols = next_open
+    return cells
+
+
+def package_is_encrypted(data: bytes) -> bool:
+    """An OLE compound file holding an EncryptedPackage: a password-protected .docx."""
+    return data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and "EncryptedPackage".encode("utf-16-le") in data
+
+
+def document_facts(data: bytes) -> dict:
+    """What a GB/T 9704 check looks at, read from a .docx: page size and margins (mm), default body font
+    and size, line pitch (pt), paragraphs (text, east-Asian font, size, alignment), footers (text, size,
+    alignment, has a PAGE field), whether odd and even pages have their own footers."""
+    def mm(v):
+        return int(v) / 1440 * 25.4 if v is not None and str(v).lstrip("-").isdigit() else None
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        doc = etree.fromstring(zf.read("word/document.xml"), _SAFE_PARSER)
+        styles = etree.fromstring(zf.read("word/styles.xml"), _SAFE_PARSER) if "word/styles.xml" in names else None
+        settings = zf.read("word/settings.xml") if "word/settings.xml" in names else b""
+        footers = [etree.fromstring(zf.read(n), _SAFE_PARSER) for n in names if re.match(r"word/footer\d+\.xml$", n)]
+    sects = list(doc.iter(qn("w:sectPr")))
+    sect = sects[-1] if sects else None
+    pg = sect.find(qn("w:pgSz")) if sect is not None else None
+    mar = sect.find(qn("w:pgMar")) if sect is not None else None
+    grid = sect.find(qn("w:docGrid")) if sect is not None else None
+    font, size = None, None
+    if styles is not None:
+        for rpr in [*styles.iterfind(f".//{qn('w:style')}[@{qn('w:styleId')}='Normal']/{qn('w:rPr')}"),
+                    *styles.iterfind(f".//{qn('w:docDefaults')}//{qn('w:rPr')}")]:
+            fonts = rpr.find(qn("w:rFonts"))
+            sz = rpr.find(qn("w:sz"))
+            font = font or (fonts.get(qn("w:eastAsia")) if fonts is not None else None)
+            size = size or (int(sz.get(qn("w:val"))) / 2 if sz is not None and sz.get(qn("w:val"), "").isdigit()
+                            else None)
+    paras = []
+    for p in doc.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        fonts = [f.get(qn("w:eastAsia")) for f in p.iter(qn("w:rFonts")) if f.get(qn("w:eastAsia"))]
+        sizes = [int(s.get(qn("w:val"))) / 2 for s in p.iter(qn("w:sz")) if s.get(qn("w:val"), "").isdigit()]
+        jc = p.find(f"{qn('w:pPr')}/{qn('w:jc')}")
+        paras.append({"text": text, "font": fonts[0] if fonts else None, "size": sizes[0] if sizes else None,
+                      "align": jc.get(qn("w:val")) if jc is not None else None})
+    foot = []
+    for f in footers:
+        jc = next((j.get(qn("w:val")) for j in f.iter(qn("w:jc"))), None)
+        sz = next((int(s.get(qn("w:val"))) / 2 for s in f.iter(qn("w:sz")) if s.get(qn("w:val"), "").isdigit()), None)
+        instr = "".join(i.text or "" for i in f.iter(qn("w:instrText"))) + "".join(
+            s.get(qn("w:instr"), "") for s in f.iter(qn("w:fldSimple")))
+        foot.append({"text": "".join(t.text or "" for t in f.iter(qn("w:t"))), "align": jc, "size": sz,
+                     "page_field": "PAGE" in instr})
+    return {
+        "page_mm": (mm(pg.get(qn("w:w"))), mm(pg.get(qn("w:h")))) if pg is not None else (None, None),
+        "margins_mm": {k: mm(mar.get(qn(f"w:{k}"))) for k in ("top", "bottom", "left", "right")} if mar is not None
+        else {},
+        "line_pitch_pt": int(grid.get(qn("w:linePitch"))) / 20 if grid is not None and
+        (grid.get(qn("w:linePitch")) or "").isdigit() else None,
+        "body_font": font, "body_pt": size, "paragraphs": paras, "footers": foot,
+        "even_odd_footers": b"evenAndOddHeaders" in settings,
+    }

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from formgen.settings_model import SettingsModel
 from formgen.privacy import Sensitivity, level_of
 
-FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date"]
+FieldKind = Literal["text", "multiline", "gender", "birth", "integer", "date", "percent", "choice"]
+# The range a number of each kind lies in when campaign.yaml sets none for the field (None: no bound).
+KIND_RANGES = {"integer": (0, None), "percent": (0, 100)}
+KIND_NAMES = {"integer": "整数", "percent": "百分比"}
 
 
 class FieldSpec(SettingsModel):
@@ -38,6 +41,28 @@ class FieldSpec(SettingsModel):
     # Who may see the value whole (formgen.privacy): 公开 public / 内部 internal / 个人 personal;
     # None: the canonical key's default, else proposed from the label.
     sensitivity: Sensitivity | None = None
+    # The range a number of this field lies in, [min, max] (campaign.yaml ``range``); outside it is a warning
+    # naming the range. None: the kind's own range (KIND_RANGES).
+    range: tuple[float, float] | None = None
+
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, v):
+        if v is not None and v[0] > v[1]:
+            raise ValueError(f"range 应写成 [最小值, 最大值]，实际为 [{v[0]:g}, {v[1]:g}]")
+        return v
+
+    def value_range(self) -> tuple[float | None, float | None, str] | None:
+        """(min, max, where the range comes from) for a number of this field; None: no range."""
+        if self.range is not None:
+            return self.range[0], self.range[1], f"本字段设定的范围 {self.range[0]:g}–{self.range[1]:g}"
+        if self.kind in KIND_RANGES:
+            lo, hi = KIND_RANGES[self.kind]
+            span = f"{lo:g}–{hi:g}" if hi is not None else f"不小于 {lo:g}"
+            return lo, hi, f"{KIND_NAMES[self.kind]}字段的范围（{span}）"
+        return None
+    # kind "choice": the printed options (□是 □否); the value is the one ticked.
+    choices: list[str] = Field(default_factory=list)
 
     @property
     def level(self) -> Sensitivity:
@@ -143,7 +168,8 @@ POST_NOMINATION = FormSpec(
     fields=[
         FieldSpec(key="recommending_unit", label="推荐单位", position="line"),
         FieldSpec(key="post", label="被推荐岗位", variants=["推荐岗位", "岗位名称"]),
-        FieldSpec(key="headcount", label="被推荐岗位人数", variants=["岗位人数", "人数"], kind="integer"),
+        FieldSpec(key="headcount", label="被推荐岗位人数", variants=["岗位人数", "人数"], kind="integer",
+                  range=(1, 500)),
         FieldSpec(key="post_leader", label="被推荐岗位主要负责人", variants=["主要负责人", "岗位负责人", "负责人"]),
         FieldSpec(key="duties", label="被推荐岗位主要职责", variants=["主要职责", "岗位职责", "岗位主要职责"],
                   kind="multiline"),

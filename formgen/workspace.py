@@ -102,3 +102,4 @@ def forms_at(root: Path) -> list[FormSpec]:
         if specs:
             return specs
     return builtin_forms()
+

@@ -121,14 +121,6 @@ class BookProblem:
         return f"{where}：{self.message}"
 
 
-def workbooks_in(folder: Path, patterns: tuple[str, ...] = ("*.xlsx",)) -> list[Path]:
-    """The returned files in ``folder`` (none when it does not exist), without the ``~$`` lock files Office leaves."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p for pat in patterns for p in folder.glob(pat) if not p.name.startswith("~$"))
-
-
 def book_bytes(path: Path, what: str, limit: int = MAX_BOOK_BYTES) -> tuple[bytes | None, str]:
     """The bytes of a returned workbook, or None and one Chinese line why it is not read.
 

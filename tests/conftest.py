@@ -135,4 +135,33 @@ def county(tmp_path):
     return make_county(tmp_path / "county")
 
 
+@pytest.fixture(scope="session")
+def _demo_trees(tmp_path_factory):
+    """Preset name → ``formgen demo --preset … --no-pdf`` run once this session (never handed out itself)."""
+    from click.testing import CliRunner
+
+    from formgen.cli import cli
+
+    trees: dict[str, Path] = {}
+
+    def tree(preset: str) -> Path:
+        if preset not in trees:
+            root = tmp_path_factory.mktemp(f"demo-{preset}") / "demo"
+            result = CliRunner().invoke(cli, ["demo", str(root), "--preset", preset, "--no-pdf"])
+            assert result.exit_code == 0, result.output
+            trees[preset] = root
+        return trees[preset]
+
+    return tree
+
+
+@pytest.fixture
+def demo_copy(tmp_path, _demo_trees):
+    """Factory: ``demo_copy("kunshan-awards")`` → a private copy of that preset's finished demo, opened."""
+    def make(preset: str, name: str = "demo"):
+        return copy_workspace(_demo_trees(preset), tmp_path / name)
+
+    return make
+
+
 from desk_helpers import browser, desk, desk_page, screens_dir, shoot  # noqa: E402,F401  (the desk's fixtures)

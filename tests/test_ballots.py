@@ -16,7 +16,8 @@ from formgen.ballots.read import classify, read_page
 from formgen.ballots.sample import blank_page, degrade_scan, draw_mark
 from formgen.ballots.settings import BallotSettings
 from formgen.ballots.tally import decide, read_files
-from formgen.ballots.workbook import FLAG_SHEET, decisions_in_book, write_book
+from formgen.ballots.book_entries import entries_in_book
+from formgen.ballots.workbook import FLAG_SHEET, write_book
 from formgen.ledger import ballots as LB
 from formgen.ledger.db import Ledger
 from formgen.ledger.tallies import tally_counts
@@ -222,13 +223,16 @@ def test_a_sheet_scanned_twice_counts_once_and_decisions_survive_rereads(setting
     assert last[1] == "合计" and last[head.index("班子成员\n满意")] == sum(
         total.cell(r, head.index("班子成员\n满意") + 1).value for r in range(5, total.max_row))
     assert [c.value for c in wb["判定记录"]["C"]][1:] == ["满意", "不满意"]
-    assert decisions_in_book(book) == [(src, 2, "不满意", "李四")]
+    assert [(e.source, e.row_no, e.level, e.by) for e in entries_in_book(book).entries] == [(src, 2, "不满意", "李四")]
 
 
 def test_sample_ballots_filled_from_votes_read_back_as_those_votes(tmp_path):
     """The demo's path: known counts → filled ballots (scans, a photo, one page scanned twice) → the same counts."""
     from formgen.ballots.sample import write_sample_returns
-    from formgen.ballots.tally import files_in
+    from formgen.intake.folders import list_files, read_listed
+
+    def files_in(folder):
+        return [(p.name, read_listed(p)) for p in list_files([folder]).files]
 
     s = make_settings(subjects=["办公室", "财政所", "林业站"])
     votes = {"internal": {"办公室": {"班子成员": [2, 0, 0], "干部职工": [1, 1, 1]},

@@ -90,3 +90,22 @@ def test_phone_photos_read_right(photos):
     assert pages == 64
     total = sum(outcome.values())
     assert outcome["right"] / total >= 0.995, outcome
+
+
+@pytest.mark.parametrize("kind", ["scan", "photo"])
+def test_a_ring_of_every_size_and_pen_is_a_mark(kind):
+    """Issue 15.6: the ballot says 画“○”亦可 (formgen.ballots.layout.INSTRUCTIONS). A ring of 1.5–3.3 mm
+    radius (up to the 7 mm box's outline), drawn with a 0.3–0.8 mm pen in black, blue or pencil, is
+    read as that level — not sent to review as 有看不准的淡痕或小记号 (13 of 130 before the fix)."""
+    from formgen.ballots.sample import ring_pages
+
+    s = settings()
+    levels = s.ratings[0].levels
+    outcome: Counter = Counter()
+    for n, (img, truth) in enumerate(ring_pages(s, np.random.default_rng(7), kind)):
+        pr = read_page(img, s, f"{kind}.pdf", n + 1)
+        assert pr.problem is None, pr.problem
+        for row, t in zip(pr.rows, truth.rows, strict=True):
+            outcome[judge(t, row, levels)] += 1
+            assert judge(t, row, levels) == "right", (t.mark, t.ink, row.status, row.reason, row.inks)
+    assert sum(outcome.values()) >= 55  # every one of 5 radii × 4 pens × 3 inks (no pencil as wide as a felt pen)

@@ -15,11 +15,18 @@ Pure image work (numpy/OpenCV), no OCR. For each page image:
 
 A box is marked above ``MARKED``, empty below ``EMPTY``; anything between is
 unsure and the row is flagged with its crop, never guessed.
+
+The share is taken twice: over the box's core (``INSET`` clear of the printed
+outline), and over nearly the whole inside with the printed outline's straight
+strokes taken out. A ○ drawn inside the box runs close to the outline, mostly
+outside the core; its ink is counted by the second, which is worth as much as
+the core's share once it holds more than a stray pixel's worth (``RIM_SLACK``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -36,6 +43,9 @@ MARKED = 0.075  # share of inked pixels in a box's inside: a mark
 EMPTY = 0.003  # …and below this: empty
 SCRIBBLED = 0.7  # a box this full, next to a lighter mark, may be a crossed-out choice
 INSET = 1.25  # mm kept clear of the printed box outline
+RIM_INSET = 0.35  # mm: the wider measure reaches this close to the outline…
+RIM_BAND = 0.9  # …and within this of the outline, straight strokes (the outline itself) are not ink
+RIM_SLACK = 0.25  # mm² of ink in the wider measure that is outline residue or dust, not a mark
 MIN_PX_PER_MM = 3.5  # below this (≈90 dpi) a pencil tick and a faint touch look alike: the page is refused
 
 
@@ -61,6 +71,8 @@ class PageRead:
     rows: list[RowRead] = field(default_factory=list)
     problem: str | None = None  # one Chinese line when the page cannot be read
     problem_kind: str = ""  # "blank" | "not_ballot" | "partial" | "bad_code" | "foreign"
+    # row index → the row's crop (PNG), while the page image is at hand (a conflict needs any row's)
+    crop_of: Callable[[int], bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def source(self) -> str:
@@ -324,9 +336,37 @@ def _inks(dark: np.ndarray, pl: L.PageLayout) -> tuple[list[list[float]], list[t
             b = int(round((by1 - INSET) * PX)) + dy
             c = int(round((bx0 + INSET) * PX)) + dx
             d = int(round((bx1 - INSET) * PX)) + dx
-            row.append(float(ink[a:b, c:d].mean()))
+            core = float(ink[a:b, c:d].mean())
+            if core < MARKED:  # marked already: the rim adds nothing to say
+                core = max(core, _rim_share(ink, (bx0, by0, bx1, by1), dx, dy, (b - a) * (d - c)))
+            row.append(core)
         out.append(row)
     return out, shifts
+
+
+_H_LINE = cv2.getStructuringElement(cv2.MORPH_RECT, (int(2.4 * PX), 1))
+_V_LINE = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(2.4 * PX)))
+
+
+def _rim_share(ink: np.ndarray, box, dx: int, dy: int, core_px: int) -> float:
+    """The box's ink up to ``RIM_INSET`` from its outline, with the outline's straight strokes
+    near it taken out, as a share of the core's area (so it compares with the core's share)."""
+    bx0, by0, bx1, by1 = box
+    m = int(round(RIM_BAND * PX))
+    a, b = int(round((by0 + RIM_INSET) * PX)) + dy, int(round((by1 - RIM_INSET) * PX)) + dy
+    c, d = int(round((bx0 + RIM_INSET) * PX)) + dx, int(round((bx1 - RIM_INSET) * PX)) + dx
+    if a - m < 0 or c - m < 0 or b + m > ink.shape[0] or d + m > ink.shape[1] or core_px <= 0:
+        return 0.0
+    if ink[a:b, c:d].sum() <= RIM_SLACK * PX * PX:
+        return 0.0  # not even the slack's worth of ink, outline residue included: nothing to take out
+    cut = ink[a - m:b + m, c - m:d + m].astype(np.uint8)
+    lines = cv2.morphologyEx(cut, cv2.MORPH_OPEN, _H_LINE) | cv2.morphologyEx(cut, cv2.MORPH_OPEN, _V_LINE)
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    near = np.ones_like(cut, bool)  # the band along the outline, where straight strokes are the printing
+    near[2 * m:-2 * m, 2 * m:-2 * m] = False
+    inside = cut[m:-m, m:-m].astype(bool) & ~(lines[m:-m, m:-m].astype(bool) & near[m:-m, m:-m])
+    area_mm2 = float(inside.sum()) / (PX * PX)
+    return max(0.0, area_mm2 - RIM_SLACK) * PX * PX / core_px
 
 
 def classify(inks: list[float], levels: tuple[str, ...]) -> tuple[str, str | None, str]:
@@ -412,6 +452,7 @@ def read_page(img: np.ndarray, settings: BallotSettings, file: str, page: int) -
         status, level, reason = classify(row, pl.levels)
         out.rows.append(RowRead(i, pl.first_no + i, pl.subjects[i], status, level, reason, [round(v, 4) for v in row],
                                 _crop(dark, pl, i) if status == "flagged" else None))
+    out.crop_of = lambda i: _crop(dark, pl, i)
     return out
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from formgen.ballots.pdf import write_ballots
 from formgen.ballots.settings import load_ballot_settings
-from formgen.ballots.workbook import BOOK_NAME, decisions_in_book, write_book
-from formgen.errors import ConfigError, FormgenError
-from formgen.intake.limits import MAX_BYTES
+from formgen.ballots.book_entries import take_book
+from formgen.ballots.workbook import BOOK_NAME, write_book
+from formgen.errors import ConfigError, FormgenError, InputFileError
+from formgen.intake.folders import list_files, read_listed
 from formgen.ledger import ballots as LB
 from formgen.lock import locked
 
@@ -44,25 +45,32 @@ def read_ballots(ws, paths: list[Path] | None = None, ledger=None):
     """Read ``ballots_in/`` (or ``paths``) into the ledger; returns the report and the workbook."""
     settings = ballot_settings(ws)
     _need_opencv()
-    from formgen.ballots.tally import files_in, read_files  # noqa: PLC0415 - needs OpenCV
+    from formgen.ballots.tally import BallotReport, read_files  # noqa: PLC0415 - needs OpenCV
 
     own = ledger is None
     ledger = ledger or ws.ledger()
     try:
         book = book_path(ws)
-        _take_book_decisions(ledger, settings, book)
-        def files():
-            for p in paths or [ws.root / BALLOTS_IN]:
-                if p.is_dir():
-                    yield from files_in(p)
-                elif p.is_file():
-                    yield _shown(ws, p), p.read_bytes()
-
-        missing = [p for p in paths or [] if not p.exists()]
+        report = BallotReport()
+        report.book_lines, keep_old = take_book(ledger, settings, book)
+        missing = [p for p in paths or [] if not p.exists() and not p.is_symlink()]
         if missing:
             raise FormgenError(f"找不到 {missing[0]}；请检查路径")
-        report = read_files(files(), settings, ledger)
-        return report, write_book(ledger, settings, book)
+        folder = ws.root / BALLOTS_IN
+        listing = list_files(paths or ([folder] if folder.is_dir() else []))
+        report.skipped = [f"{_unresolved(ws, Path(name))}：{why}" for name, why in listing.skipped]
+
+        def files():
+            for p in listing.files:
+                try:
+                    yield _shown(ws, p), read_listed(p)
+                except InputFileError as e:  # too large: listed, the batch goes on
+                    yield _shown(ws, p), e.reason
+                except OSError as e:
+                    yield _shown(ws, p), f"无法读取（{e.strerror or e}），请检查文件后重新读取"
+
+        report = read_files(files(), settings, ledger, report)
+        return report, write_book(ledger, settings, book, keep_old)
     finally:
         if own:
             ledger.close()
@@ -75,28 +83,16 @@ def _need_opencv() -> None:
         raise FormgenError("读取测评票需要 OpenCV：请运行 .venv/bin/pip install -e \".[ballots]\"（scripts/setup.sh 已包含）") from None
 
 
-def _take_book_decisions(ledger, settings, book: Path) -> int:
-    """Decisions written into the workbook's 判定 column become ledger decisions (new ones only)."""
-    from formgen.ballots.tally import decide  # noqa: PLC0415
-    latest = LB.latest_decisions(ledger)
-    n = 0
-    for source, row_no, level, by in decisions_in_book(book):
-        d = latest.get((source, row_no))
-        if d and d.level == level:
-            continue
-        decide(ledger, settings, source, row_no, level, by or "统计表", "在测评票统计.xlsx 中判定")
-        n += 1
-    return n
-
-
 @locked("ballots decide")
-def decide_row(ws, source: str, row_no: int, level: str, by: str = "", note: str = "") -> Path:
+def decide_row(ws, source: str, row_no: int, level: str, by: str = "", note: str = "") -> tuple[list[str], Path]:
+    """Record one decision (after those written in the workbook); (lines about the workbook's entries, the workbook)."""
     from formgen.ballots.tally import decide  # noqa: PLC0415
 
     settings = ballot_settings(ws)
     with ws.ledger() as ledger:
+        lines, keep_old = take_book(ledger, settings, book_path(ws))  # staff entries first: never written over
         decide(ledger, settings, source, row_no, level, by, note)
-        return write_book(ledger, settings, book_path(ws))
+        return lines, write_book(ledger, settings, book_path(ws), keep_old)
 
 
 def ballot_test(ws):
@@ -114,9 +110,7 @@ def ballot_test(ws):
 
     def is_ballot(path: Path) -> bool:
         try:
-            if path.stat().st_size > MAX_BYTES:
-                return False
-            return first_page_code(path.name, path.read_bytes()) is not None
+            return first_page_code(path.name, read_listed(path)) is not None
         except Exception:  # noqa: BLE001 - not recognisably a ballot: the form reader reads it and says what is wrong
             return False
 
@@ -152,9 +146,17 @@ def print_collected_ballots(ws, echo, handed_over: list[Path] = ()):
     echo(f"测评票：本次读取 {report.pages} 页；台账中计票 {report.counted} 项，无效 {report.invalid} 项，"
          f"待人工判定 {report.flagged} 项" + (f"（{report.unchanged} 个文件已读过，未重读）" if report.unchanged else "")
          + f"；统计表：{book_path(ws).relative_to(ws.root)}")
-    for line in report.duplicates + report.problems:
+    for line in report.lines():
         echo(f"  {line}")
     return report
+
+
+def _unresolved(ws, path: Path) -> str:
+    """A skipped file's own name (a link's, not its target's), as :func:`_shown` names files."""
+    for base in (ws.root / BALLOTS_IN, ws.root):
+        if path.absolute().is_relative_to(base.absolute()):
+            return path.absolute().relative_to(base.absolute()).as_posix()
+    return path.name
 
 
 def _shown(ws, path: Path) -> str:

@@ -72,9 +72,15 @@ def blank_page(settings: BallotSettings, rating: BallotRating, code: SheetCode, 
 # ---------------------------------------------------------------------------- marks
 
 
+RING_RADII = (1.5, 2.0, 2.5, 3.0, 3.3)  # mm: a ○ from small to touching the 7 mm box's outline
+RING_PENS = (0.3, 0.4, 0.55, 0.8)  # mm: fine liner, gel pen, ballpoint, felt pen
+
+
 def draw_mark(img: np.ndarray, box_mm, f: float, mark: str, ink: str, rng: np.random.Generator,
-              scale: float = 1.0) -> None:
-    """Draw one pen/pencil mark into a box (mm) on a page at f px/mm."""
+              scale: float = 1.0, radius: float | None = None, pen: float | None = None) -> None:
+    """Draw one pen/pencil mark into a box (mm) on a page at f px/mm.
+
+    A ``circle`` is a ring of ``radius`` mm drawn with a ``pen`` mm wide (both random unless given)."""
     x0, y0, x1, y1 = box_mm
     cx, cy = (x0 + x1) / 2 + rng.normal(0, 0.5), (y0 + y1) / 2 + rng.normal(0, 0.5)
     colour = INKS[ink]
@@ -90,8 +96,11 @@ def draw_mark(img: np.ndarray, box_mm, f: float, mark: str, ink: str, rng: np.ra
         cv2.line(img, *[tuple(p) for p in P([(-2.4, -2.4), (2.4, 2.4)])], colour, width, cv2.LINE_AA)
         cv2.line(img, *[tuple(p) for p in P([(2.4, -2.4), (-2.4, 2.4)])], colour, width, cv2.LINE_AA)
     elif mark == "circle":
-        cv2.ellipse(img, (int(cx * f), int(cy * f)), (int(2.5 * s * f), int(2.3 * s * f)), rng.uniform(0, 180),
-                    0, 360, colour, width, cv2.LINE_AA)
+        r = radius if radius is not None else rng.uniform(RING_RADII[0], RING_RADII[-1])
+        w = pen if pen is not None else rng.uniform(0.3, 0.5 if ink == "pencil" else 0.8)
+        squash = rng.uniform(0.88, 1.0)  # hand-drawn: a little oval, at any angle
+        cv2.ellipse(img, (int(cx * f * 16), int(cy * f * 16)), (int(r * f * 16), int(r * squash * f * 16)),
+                    rng.uniform(0, 180), 0, 360, colour, max(1, int(round(w * f))), cv2.LINE_AA, 4)
     elif mark == "fill":
         cv2.fillPoly(img, [P([(-2.9, -2.8), (2.8, -3.0), (3.0, 2.9), (-2.8, 3.0)])], colour, cv2.LINE_AA)
     elif mark == "scribble":  # crossing out: dense zigzag over the whole box
@@ -260,6 +269,33 @@ def filled_pages(settings: BallotSettings, n_sheets: int, rng: np.random.Generat
             pl = L.page_layout(rating, p)
             rows = (fill_page(img, pl, dpi, rng, hard) if plan is None
                     else mark_levels(img, pl, dpi, rng, plan(gi, serial, p)))
+            img = degrade_scan(img, dpi, rng) if kind == "scan" else degrade_photo(img, dpi, rng)
+            yield img, SheetTruth(rating.id, gi, serial, p, rows)
+
+
+def ring_pages(settings: BallotSettings, rng: np.random.Generator, kind: str = "scan", dpis=(150, 200, 300),
+               rounds: int = 1):
+    """Yield (image, SheetTruth): pages whose every row is one ○ (at a random level), going ``rounds``
+    times through every radius of ``RING_RADII`` with every pen of ``RING_PENS`` and every ink."""
+    rating = settings.ratings[0]
+    grid = [(r, w, ink) for r in RING_RADII for w in RING_PENS for ink in INKS
+            if not (ink == "pencil" and w > 0.55)]  # no pencil draws a felt pen's line
+    sheets = sheet_serials(rating)
+    k = 0
+    for n, (gi, serial) in enumerate(sheets):
+        if k >= len(grid) * rounds:
+            return
+        for p in range(L.page_count(rating)):
+            dpi = int(dpis[(n + p) % len(dpis)]) if kind == "scan" else 150
+            img = blank_page(settings, rating, SheetCode(settings.key(rating.id), gi, serial, p), dpi)
+            pl = L.page_layout(rating, p)
+            rows = []
+            for i in range(len(pl.subjects)):
+                r, w, ink = grid[k % len(grid)]
+                k += 1
+                level = int(rng.integers(len(pl.levels)))
+                draw_mark(img, pl.box(i, level), dpi / 25.4, "circle", ink, rng, radius=r, pen=w)
+                rows.append(RowTruth("one", level, f"circle r{r} w{w}", ink))
             img = degrade_scan(img, dpi, rng) if kind == "scan" else degrade_photo(img, dpi, rng)
             yield img, SheetTruth(rating.id, gi, serial, p, rows)
 

@@ -1,8 +1,11 @@
-"""测评票统计.xlsx: totals per subject × level × rater group, invalid rows, flagged rows with their image.
+"""测评票统计.xlsx: totals per subject × level × rater group, invalid rows, flagged rows with their image,
+and sheets read twice with different marks (重号待判定) with the crops of both readings.
 
 A person decides a flagged row either with ``formgen ballots decide`` or by
 writing the level (or 无效) in the 判定 column of the 待人工判定 sheet and running
-``formgen ballots read`` again, which records the decision in the ledger.
+``formgen ballots read`` again, which records the decision in the ledger; a
+conflict likewise, by writing 采用 in a row of the reading that counts (or 无效).
+Staff entries are read back by :func:`entries_in_book` (formgen.ballots.book_entries).
 """
 from __future__ import annotations
 
@@ -10,13 +13,12 @@ from collections import defaultdict
 from io import BytesIO
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Font
 
 from formgen import xlsx as X
 from formgen.ballots.settings import BallotSettings
-from formgen.errors import FormgenError
 from formgen.ledger import ballots as LB
 from formgen.ledger.db import Ledger
 from formgen.ledger.tallies import tally_counts
@@ -25,23 +27,28 @@ from formgen.outputs import write_file
 BOOK_NAME = "测评票统计.xlsx"
 FLAG_SHEET = "待人工判定"
 FLAG_HEAD = ["票源", "文件", "文件页", "序号", "测评对象", "评议人类别", "情况", "建议", "本行图像", "判定（等次或无效）", "判定人"]
+CONFLICT_SHEET = "重号待判定"
+CONFLICT_HEAD = ["票源", "文件", "文件页", "序号", "测评对象", "评议人类别", "本份读到", "第几份", "本行图像",
+                 "判定（采用或无效）", "判定人"]
 
 
-def write_book(ledger: Ledger, settings: BallotSettings, path: Path) -> Path:
+def write_book(ledger: Ledger, settings: BallotSettings, path: Path, keep_old: str | None = None) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
-    reads = LB.page_reads(ledger)
+    which = LB.counted(ledger)
+    reads = which.rows
     decided = LB.latest_decisions(ledger)
-    read_ratings = {r.rating for r in reads}
+    read_ratings = {r.rating for r in reads} | {r.rating for c in which.conflicts.values() for r in next(iter(c.values()))}
     for rating in settings.ratings:
         if read_ratings and rating.id not in read_ratings:
             continue  # no ballot of this rating came back (it is counted another way): no sheet of zeros
-        _totals(wb.create_sheet(_title(f"汇总-{totals_name(settings, rating)}")), ledger, rating, reads, decided)
-    _flags(wb.create_sheet(FLAG_SHEET), reads, decided)
-    _invalid(wb.create_sheet("无效项"), reads, decided)
+        _totals(wb.create_sheet(_title(f"汇总-{totals_name(settings, rating)}")), ledger, rating, which, decided)
+    _flags(wb.create_sheet(FLAG_SHEET), [r for r in reads if r.source not in which.void], decided)
+    _conflicts(wb.create_sheet(CONFLICT_SHEET), {**which.conflicts, **which.decided}, decided)
+    _invalid(wb.create_sheet("无效项"), reads, decided, which.void)
     _problems(wb.create_sheet("问题页"), LB.page_problems(ledger))
     _history(wb.create_sheet("判定记录"), LB.decisions(ledger))
-    return write_file(path, wb.save)
+    return write_file(path, wb.save, keep_old=keep_old)
 
 
 def totals_name(settings: BallotSettings, rating) -> str:
@@ -54,20 +61,25 @@ def _title(s: str) -> str:
     return "".join(ch for ch in s if ch not in "[]:*?/\\")[:31]
 
 
-def _totals(ws, ledger, rating, reads, decided) -> None:
+def _totals(ws, ledger, rating, which: LB.Counted, decided) -> None:
     counts = tally_counts(ledger, rating.id)
     invalid: dict[tuple[str, str], int] = defaultdict(int)
     pending: dict[tuple[str, str], int] = defaultdict(int)
     sheets = defaultdict(set)
-    for r in reads:
+    for r in which.rows:
         if r.rating != rating.id:
             continue
         sheets[r.group].add(r.serial)
         d = decided.get((r.source, r.row_no))
-        if d and d.level == LB.INVALID or not d and r.status in ("empty", "multiple"):
+        if r.source in which.void or d and d.level == LB.INVALID or not d and r.status in ("empty", "multiple"):
             invalid[(r.subject, r.group)] += 1
         elif not d and r.status == "flagged":
             pending[(r.subject, r.group)] += 1
+    for readings in which.conflicts.values():  # every row of an undecided conflict waits for a person
+        for r in next(iter(readings.values())):
+            if r.rating == rating.id:
+                sheets[r.group].add(r.serial)
+                pending[(r.subject, r.group)] += 1
     X.set_text(ws.cell(1, 1), f"{rating.title} 统计（按评议人类别）")
     ws.cell(1, 1).font = Font(bold=True, size=14)
     groups = [g.name for g in rating.groups]
@@ -120,22 +132,59 @@ def _flags(ws, reads, decided) -> None:
             c.border = X.BORDER
             c.alignment = X.WRAP
         ws.cell(n, 10).fill = X.OK_FILL if d else X.WARN_FILL
-        if r.crop:
-            img = XLImage(BytesIO(r.crop))
-            scale = 480 / max(img.width, 1)
-            img.width, img.height = int(img.width * scale), int(img.height * scale)
-            ws.add_image(img, f"I{n}")
-            ws.row_dimensions[n].height = img.height * 0.75 + 6
+        _image(ws, n, r.crop)
     ws.freeze_panes = "A2"
     X.print_setup(ws, title_rows="1:1")
 
 
-def _invalid(ws, reads, decided) -> None:
+def _conflicts(ws, conflicts: dict, decided) -> None:
+    """One line per reading per row where the readings differ, with that row's crop from each."""
+    X.header_row(ws, 1, CONFLICT_HEAD, [26, 24, 7, 6, 18, 14, 16, 7, 70, 16, 10])
+    n = 1
+    for source, readings in conflicts.items():
+        d = decided.get((source, LB.SHEET_ROW))
+        rows = LB.differing_rows(readings)
+        for k, (reading, reads) in enumerate(readings.items(), start=1):
+            if d is None:
+                said = None
+            elif d.level == LB.INVALID:
+                said = LB.INVALID
+            else:
+                said = LB.ADOPT if d.level == LB.adopt(reading) else "不采用"
+            for r in (r for r in reads if r.row_no in rows):
+                n += 1
+                shown = r.level if r.status == "ok" else {"empty": "未选", "multiple": "多选"}.get(r.status, r.reason)
+                vals = [source, r.file, r.file_page, r.row_no, r.subject, r.group, shown, f"第{k}份", None,
+                        said, d.decided_by if d else None]
+                for j, v in enumerate(vals, start=1):
+                    c = ws.cell(n, j)
+                    X.set_value(c, v)
+                    c.border = X.BORDER
+                    c.alignment = X.WRAP
+                ws.cell(n, 10).fill = X.OK_FILL if d else X.WARN_FILL
+                _image(ws, n, r.crop)
+    ws.freeze_panes = "A2"
+    X.print_setup(ws, title_rows="1:1")
+
+
+def _image(ws, n: int, crop: bytes | None) -> None:
+    if crop:
+        img = XLImage(BytesIO(crop))
+        scale = 480 / max(img.width, 1)
+        img.width, img.height = int(img.width * scale), int(img.height * scale)
+        ws.add_image(img, f"I{n}")
+        ws.row_dimensions[n].height = img.height * 0.75 + 6
+
+
+def _invalid(ws, reads, decided, void: set[str]) -> None:
     X.header_row(ws, 1, ["票源", "文件", "文件页", "序号", "测评对象", "评议人类别", "情况"], [26, 24, 7, 6, 18, 14, 30])
     n = 1
     for r in reads:
         d = decided.get((r.source, r.row_no))
-        if d and d.level == LB.INVALID:
+        if r.source in void:
+            s = decided[(r.source, LB.SHEET_ROW)]
+            why = f"重号票，人工判定整张无效（{s.decided_by or '未署名'}，{s.decided_at}）"
+        elif d and d.level == LB.INVALID:
             why = f"人工判定无效（{d.decided_by or '未署名'}，{d.decided_at}）"
         elif not d and r.status in ("empty", "multiple"):
             why = r.reason
@@ -160,25 +209,3 @@ def _history(ws, history) -> None:
     for n, d in enumerate(history, start=2):
         for j, v in enumerate([d.source, d.row_no, d.level, d.decided_by, d.note, d.decided_at], start=1):
             X.set_value(ws.cell(n, j), v)
-
-
-def decisions_in_book(path: Path) -> list[tuple[str, int, str, str]]:
-    """(source, 序号, level, by) the person wrote in the 判定 column of the 待人工判定 sheet."""
-    if not path.exists():
-        return []
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - a damaged book must not stop the read
-        raise FormgenError(f"{path.name} 无法打开（可能已损坏）；请删除后重新运行 formgen ballots read") from None
-    if FLAG_SHEET not in wb.sheetnames:
-        return []
-    out = []
-    for row in wb[FLAG_SHEET].iter_rows(min_row=2, values_only=True):
-        if not row or len(row) < 11 or not row[0] or row[9] in (None, ""):
-            continue
-        try:
-            out.append((str(row[0]).strip(), int(row[3]), str(row[9]).strip(), str(row[10] or "").strip()))
-        except (TypeError, ValueError):
-            continue
-    wb.close()
-    return out

@@ -47,6 +47,7 @@ def check_workspace(root: Path, campaign_file: str = "campaign.yaml") -> CheckRe
         return report
     c = report.campaign
     report.errors += reference_errors(c, campaign_file)
+    report.errors += input_source_errors(c, campaign_file)
     units_path = Path(root) / c.units_file
     try:
         report.units, match = read_units(units_path)
@@ -66,6 +67,13 @@ def reference_errors(c: Campaign, file_name: str) -> list[str]:
     from formgen.campaign.references import reference_problems
 
     return reference_problems(c, file_name)
+
+
+def input_source_errors(c: Campaign, file_name: str) -> list[str]:
+    """Every condition whose input has no source (formgen.campaign.sources)."""
+    from formgen.campaign.sources import source_problems
+
+    return source_problems(c, file_name)
 
 
 def shared_email_warnings(units: list[Unit], file_name: str) -> list[str]:

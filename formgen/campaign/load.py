@@ -132,25 +132,30 @@ def load_campaign(path: Path, references: bool = True) -> Campaign:
         raise ConfigError(f"{path.name}：不是 UTF-8 编码的文本文件，请用记事本“另存为 UTF-8”后重试") from None
     except OSError as e:
         raise ConfigError(f"无法读取活动配置文件 {path}（{e.strerror or e}）；请检查文件权限") from None
+    return load_campaign_text(text, path.name, references)
+
+
+def load_campaign_text(text: str, name: str = "campaign.yaml", references: bool = True) -> Campaign:
+    """The Campaign of campaign.yaml's text; ConfigError naming the line or key path and what is expected."""
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except _DuplicateKey as e:
-        raise ConfigError(f"{path.name}：第 {e.line} 行“{e.key}”与第 {e.first} 行重复（同一层级的设置项只能写一次），"
+        raise ConfigError(f"{name}：第 {e.line} 行“{e.key}”与第 {e.first} 行重复（同一层级的设置项只能写一次），"
                           "请删除或合并其中一处") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else ""
-        raise ConfigError(f"{path.name}：{where}格式有误（YAML 语法错误，常见原因是缩进不齐或冒号后缺空格）") from None
+        raise ConfigError(f"{name}：{where}格式有误（YAML 语法错误，常见原因是缩进不齐或冒号后缺空格）") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path.name}：内容应为键值表（如“id: ruian-2014”），请检查文件是否完整")
+        raise ConfigError(f"{name}：内容应为键值表（如“id: ruian-2014”），请检查文件是否完整")
     try:
         campaign = Campaign.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(describe_validation_error(path.name, e)) from None
+        raise ConfigError(describe_validation_error(name, e)) from None
     if references:
         from formgen.campaign.references import reference_problems
 
-        problems = reference_problems(campaign, path.name)
+        problems = reference_problems(campaign, name)
         if problems:
             raise ConfigError(problems[0] + ("" if len(problems) == 1 else f"（另有 {len(problems) - 1} 处，运行 formgen check 可全部列出）"))
     return campaign

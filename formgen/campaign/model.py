@@ -29,7 +29,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from formgen.settings_model import SettingsModel
 from formgen.campaign.periodic import Assessment
@@ -183,12 +183,18 @@ class RangeDeduction(_Rule):
     """
 
     type: Literal["range_deduction"] = "range_deduction"
-    min: float
-    max: float
+    # No range (seed 004 “分值按照造成影响和后果的严重性确定”): min 0 and no max; each finding's
+    # amount is whatever the scorer decided, above 0.
+    min: float = 0
+    max: float | None = None
     cap: float | None = None
 
     @model_validator(mode="after")
     def _order(self):
+        if self.max is None:
+            if self.min < 0:
+                raise ValueError(f"range_deduction 的 min 应不小于 0，实际为 {self.min:g}")
+            return self
         if self.min < 0 or self.max < self.min:
             raise ValueError(f"range_deduction 的范围应为 0 ≤ min ≤ max，实际为 {self.min:g}–{self.max:g}")
         return self
@@ -210,7 +216,12 @@ Rule = Annotated[
 
 class RubricItem(_Model):
     name: str  # 组织宣传
-    max: float  # 分值
+    # 分值 as the notice gives it (通知规定). A bonus or deduction item the notice sets no limit
+    # for has none (None): the preset must not invent one (seed 002 “每为社区解决一个问题加2分”).
+    max: float | None = None
+    # A limit the office sets for such an item anyway (本活动设定): applied like ``max``, but
+    # shown apart from the notice's limits in explain and the score sheets.
+    office_max: float | None = Field(default=None, gt=0)
     content: str | None = None  # 考核内容 / 评选标准
     standard: str | None = None  # 评分标准
     method: str | None = None  # 考核方式
@@ -222,6 +233,35 @@ class RubricItem(_Model):
     # This item's own way of combining raters, when it differs from the rubric's
     # (seed 004: 内部测评 weighs rater groups 50/50, 公开评议 is a plain mean).
     aggregation: "Aggregation | None" = None
+
+    @model_validator(mode="after")
+    def _limits(self):
+        if self.kind == "score" and self.max is None:
+            raise ValueError(f"评分项“{self.name}”没有写分值（max）；只有加分项、扣分项可以不设上限")
+        if self.max is not None and self.office_max is not None:
+            raise ValueError(f"评分项“{self.name}”：通知已规定上限（max: {self.max:g}），不能再用 office_max 另设")
+        return self
+
+    @property
+    def limit(self) -> float | None:
+        """The most the item gives or takes: the notice's ``max``, else the office's ``office_max``."""
+        return self.max if self.max is not None else self.office_max
+
+    @property
+    def limit_basis(self) -> str | None:
+        """Who set :attr:`limit`: 通知规定 or 本活动设定 (None: no limit)."""
+        if self.max is not None:
+            return "通知规定"
+        return "本活动设定" if self.office_max is not None else None
+
+    def limit_text(self) -> str:
+        """The limit as score sheets head the column: 最多扣20分，通知规定 / 最高加10分，本活动设定 / 通知未规定上限."""
+        if self.kind == "score":
+            return f"{self.max:g}分"
+        if self.limit is None:
+            return "通知未规定上限"
+        verb = "最高加" if self.kind == "bonus" else "最多扣"
+        return f"{verb}{self.limit:g}分，{self.limit_basis}"
 
     @model_validator(mode="after")
     def _judged_alone(self):
@@ -302,6 +342,13 @@ class Eligibility(_Model):
     min_monthly_average: float | None = None  # 窗口标准化考核月平均分
     no_discipline: bool = False  # 本年度未受效能或党政纪处理
     required_forms: list[str] = Field(default_factory=list)  # form types that must have arrived
+    # Form field → the least value it must reach (群众满意率达95%以上: {satisfaction: 95}); a field not filled
+    # in is missing data (待补充数据), never a failed condition.
+    field_min: dict[str, float] = Field(default_factory=dict)
+    _labels: dict[str, str] = PrivateAttr(default_factory=dict)  # field key → its label, for the reasons
+
+    def label(self, key: str) -> str:
+        return self._labels.get(key, key)
 
 
 class Quota(_Model):
@@ -489,6 +536,9 @@ class Campaign(_Model):
                     raise ValueError(f"@shared_quotas[{n}].awards[{m}]：共用名额“{q.name}”引用的奖项 {aid} 不存在"
                                      f"（可选：{'、'.join(ids)}）")
         self._public_fields()
+        labels = {f.key: f.label for spec in self.form_specs() for f in spec.fields}
+        for a in self.awards:  # eligibility's reasons name a field by its label
+            a.eligibility._labels = {k: labels.get(k, k) for k in a.eligibility.field_min}
         return self
 
     def _public_fields(self) -> None:
@@ -522,6 +572,11 @@ class Campaign(_Model):
             if f.type == form_type:
                 return f
         raise KeyError(form_type)
+
+    def several_per_unit(self) -> set[str]:
+        """Form types a unit may send several of (one per nominee): each is its own form for
+        superseding, corrections and reviews."""
+        return {t for a in self.awards if a.per_unit > 1 for t in (a.nomination_form, a.score_form) if t}
 
     def award(self, award_id: str) -> Award:
         for a in self.awards:

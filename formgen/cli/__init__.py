@@ -129,4 +129,4 @@ def main() -> None:
 
 
 # Imported for their side effect of adding commands to ``cli`` (they import ``cli`` from here).
-from formgen.cli import ballots, check, collect, demo, desk, intake, issue, mail, periods, publish, publish_category, review, scorers, scoring, units, workspace  # noqa: E402,F401
+from formgen.cli import ballots, check, collect, demo, desk, facts, intake, issue, mail, office, periods, publish, publish_category, review, scorers, scoring, units, workspace  # noqa: E402,F401

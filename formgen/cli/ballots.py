@@ -35,7 +35,7 @@ def read_cmd(ctx: click.Context, paths: tuple[Path, ...]):
     report, book = read_ballots(ws, [given_path(ctx, p) for p in paths] or None)
     click.echo(f"本次读取测评票 {report.pages} 页；台账中计票 {report.counted} 项，无效 {report.invalid} 项，"
                f"待人工判定 {report.flagged} 项。" + (f"（{report.unchanged} 个文件已读过，未重读）" if report.unchanged else ""))
-    for line in report.duplicates + report.problems:
+    for line in report.lines():
         click.echo(f"  {line}")
     click.echo(f"统计表：{rel(ws, book)}")
 
@@ -48,12 +48,17 @@ def read_cmd(ctx: click.Context, paths: tuple[Path, ...]):
 @click.option("--note", default="", help="说明。")
 @click.pass_context
 def decide_cmd(ctx: click.Context, source: str, row_no: int, level: str, by: str, note: str):
-    """人工判定一项：SOURCE 为统计表中的“票源”，ROW_NO 为序号，LEVEL 为等次或“无效”。"""
+    """人工判定一项：SOURCE 为统计表中的“票源”，ROW_NO 为序号，LEVEL 为等次或“无效”。
+
+    重号票（同一票号读到两份不同的票）：ROW_NO 填 0，LEVEL 填采用第几份（1、2…）或“无效”。"""
     from formgen.ballots.run import decide_row
 
     ws = open_workspace(ctx)
-    book = decide_row(ws, source, row_no, level, by, note)
-    click.echo(f"已记录：{source} 第{row_no}项 → {level}。统计表：{rel(ws, book)}")
+    lines, book = decide_row(ws, source, row_no, level, by, note)
+    for line in lines:
+        click.echo(line)
+    what = "整张（重号票）" if row_no == 0 else f"第{row_no}项"
+    click.echo(f"已记录：{source} {what} → {level}。统计表：{rel(ws, book)}")
 
 
 @ballots_cmd.command("sample")

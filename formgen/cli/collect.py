@@ -169,11 +169,13 @@ def remind_cmd(ctx: click.Context, out_dir: Path | None, on: datetime | None = N
 @click.option("--note", default=None, help="更正说明（如“经电话核实”）。")
 @click.option("--list", "list_all", is_flag=True, help="列出全部人工更正。")
 @click.option("--delete", is_flag=True, help="撤销这一项更正，恢复为表格中读取的值。")
+@click.option("--subject", default=None, help="同一单位报送了多份（如推荐了两人）时，写明更正哪一份：姓名或岗位。")
 @click.pass_context
-def correct_cmd(ctx, unit, form_type, key, value, note, list_all, delete):
+def correct_cmd(ctx, unit, form_type, key, value, note, list_all, delete, subject):
     """人工更正某单位某张表格的一项内容：formgen correct 单位 表格类型 字段 新值。
 
     更正按“单位＋表格类型＋字段”保存，之后重新收取或该单位改报新表，更正仍然有效。
+    一个单位可报送多份的表格（如推荐多人），更正只对 --subject 写明的那一份有效。
     表格类型可写 post_nomination 或“十大效能示范岗推荐表”；字段可写 name 或“姓名”，得分项写项目名。
     值写“空”表示清空。每次更正和撤销都留有记录（--list 查看，也在收件情况.xlsx 的“人工更正”表中）。
     """
@@ -194,11 +196,12 @@ def correct_cmd(ctx, unit, form_type, key, value, note, list_all, delete):
         return
     if not (unit and form_type and key and (value is not None or delete)):
         raise FormgenError("用法：formgen correct 单位 表格类型 字段 新值 [--note 说明]；或 formgen correct --list")
-    done = correct(ws, unit, form_type, key, value, note, delete)
+    done = correct(ws, unit, form_type, key, value, note, delete, subject)
+    which = f"（{done.subject}）" if done.subject else ""
     if done.deleted:
-        out.print(esc(f"已撤销：{unit} {done.form.title} {key}"))
+        out.print(esc(f"已撤销：{unit} {done.form.title}{which} {key}"))
     else:
-        out.print(esc(f"已更正：{unit} {done.form.title} {key} → {'（空）' if done.value is None else done.value}"))
+        out.print(esc(f"已更正：{unit} {done.form.title}{which} {key} → {'（空）' if done.value is None else done.value}"))
 
 
 @cli.command("assign")

@@ -69,10 +69,13 @@ def _show(results: list[ExtractResult], forms: list[FormSpec]) -> None:
 def extract_cmd(ctx: click.Context, file: Path, as_json: bool):
     """读取一个报送文件（docx/doc/pdf/扫描件/zip/邮件），输出识别出的表格内容。"""
     from formgen.intake.extract import extract_path
+    from formgen.intake.issued import reading_issued
+    from formgen.issue.blanks import issued_tables_at
     from formgen.workspace import forms_at
 
     forms = forms_at(workdir(ctx))
-    results = extract_path(given_path(ctx, file), forms)  # a relative path is in the -C directory, as with git
+    with reading_issued(issued_tables_at(workdir(ctx))):  # scans of issued forms: only the answers are read
+        results = extract_path(given_path(ctx, file), forms)  # a relative path is in the -C directory, as with git
     for r in results:
         r.file = str(file)  # reported as the user typed it
     container = any(r.source is not None for r in results) or len(results) != 1

@@ -226,7 +226,7 @@ def panel_assessment(ctx: click.Context, ws, scorers_opt: str | None, read_mode:
     Nothing is nominated: the rows are the assessed units themselves.
     """
     from formgen.scoring.assess_inputs import issue_scorer_books, read_scorer_books
-    from formgen.xlsx import workbooks_in
+    from formgen.intake.folders import workbooks_in
 
     returned = ws.out_dir("panel") / "returned"
     if read_mode:

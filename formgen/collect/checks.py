@@ -155,8 +155,7 @@ def _link_deeds(ledger: Ledger, ws: Workspace, ident: _Identifier, receipts: dic
 def run_checks(ledger: Ledger, ws: Workspace) -> None:
     """Recompute every cross-form problem ("check" problems) from the ledger."""
     campaign = ws.campaign
-    multi = {t for a in campaign.awards if a.per_unit > 1 for t in (a.nomination_form, a.score_form) if t}
-    refresh_superseding(ledger, multi)
+    refresh_superseding(ledger, campaign.several_per_unit())
     listed = {u.name for u in ws.units}
     with ledger.transaction():
         clear_check_problems(ledger)

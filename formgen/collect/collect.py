@@ -29,9 +29,10 @@ from typing import Callable
 
 from formgen.errors import InputFileError
 from formgen.collect.checks import identify_units, run_checks
-from formgen.collect.disk import list_files, shown_name
+from formgen.intake.folders import list_files, shown_name
 from formgen.collect.pool import SlowReaders
 from formgen.intake.extract import Converted, convert_ahead, extract_source
+from formgen.intake.issued import IssuedTable, reading_issued, tables_in_folder
 from formgen.intake.limits import MAX_BYTES, too_large
 from formgen.intake.normalize import count_chars, squash
 from formgen.intake.result import ExtractResult, SourceFile
@@ -58,7 +59,7 @@ class CollectReport:
     forms: Counter = field(default_factory=Counter)  # new forms by form type (None = not a known form)
     deeds: int = 0  # new detailed deeds documents
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, message) unreadable this run
-    # (file, why) not read at all: symbolic links, hidden files (formgen.collect.disk)
+    # (file, why) not read at all: symbolic links, hidden files (formgen.intake.folders)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     # files another stage reads instead (paper ballots: the CLI passes formgen.ballots' test as hand_over)
     handed_over: list[Path] = field(default_factory=list)
@@ -108,15 +109,17 @@ def _hash_file(path: Path) -> tuple[str, int]:
 
 @locked("collect")
 def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress | None = None,
-            jobs: int = 1, hand_over: Callable[[Path], bool] | None = None) -> CollectReport:
+            jobs: int = 1, hand_over: Callable[[Path], bool] | None = None,
+            report: CollectReport | None = None) -> CollectReport:
     """Collect ``paths`` (default: forms_in/) into the workspace's ledger; see the module docstring.
 
     ``jobs``: processes for the slow readers (scans, photos, PDFs; formgen.collect.pool; the CLI
     defaults to the core count). The ledger is written by this process alone, in file order.
     ``hand_over``: a test for files that are not forms and are read by another stage (a scanned
-    paper ballot); they are listed in ``report.handed_over`` and not read as forms."""
+    paper ballot); they are listed in ``report.handed_over`` and not read as forms.
+    ``report``: the report to fill (the desk watches its failures grow while ``progress`` is called)."""
     started = time.monotonic()
-    report = CollectReport()
+    report = report if report is not None else CollectReport()
     own = [ws.out.resolve(), *(ws.ledger_path.with_name(ws.ledger_path.name + s) for s in ("", "-wal", "-shm"))]
     listing = list_files(list(paths) if paths else [ws.forms_in], own)
     files, report.ignored, report.skipped = listing.files, listing.ignored, listing.skipped
@@ -130,8 +133,9 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
         if hand_over is not None:
             report.handed_over = [df.path for df in pending if hand_over(df.path)]
             pending = [df for df in pending if df.path not in report.handed_over]
-        with SlowReaders(jobs) as slow:
-            slow.submit([(df.path, df.name, df.sha256) for df in pending if df.size <= MAX_BYTES], run.forms)
+        issued = _issued_tables(ws)
+        with SlowReaders(jobs) as slow, reading_issued(issued):  # scans of our own forms: only answers are read
+            slow.submit([(df.path, df.name, df.sha256) for df in pending if df.size <= MAX_BYTES], run.forms, issued)
             converted = _convert_batch(pending)
             for i, df in enumerate(pending):
                 if progress:
@@ -146,6 +150,18 @@ def collect(ws: Workspace, paths: list[Path] | None = None, progress: Progress |
         finish_collect(ledger, ws, report)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _issued_tables(ws: Workspace) -> Callable[[], list[IssuedTable]]:
+    """The workspace's templates' tables, made on first need (a run without scans never does)."""
+    made: list[list[IssuedTable]] = []
+
+    def tables() -> list[IssuedTable]:
+        if not made:
+            made.append(tables_in_folder(ws.templates_dir))
+        return made[0]
+
+    return tables
 
 
 def _convert_batch(pending: list[_DiskFile]) -> Converted:
@@ -209,6 +225,10 @@ class _Run:
         if ahead is not None and ahead[0] != "retry":
             if ahead[0] == "transient":
                 self._transient(df, ahead[1])
+                return
+            if ahead[0] == "timeout":  # a reader stuck on this file: the others go on, this one is tried next run
+                self._transient(df, f"读取超过 {ahead[1]:g} 秒仍未完成，已跳过（其余文件照常收取；"
+                                    "可用 formgen extract 单独检查该文件）")
                 return
             df.data = ahead[1]
             df.sha256, df.size = sha256_of(df.data), len(df.data)

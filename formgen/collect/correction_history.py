@@ -14,7 +14,7 @@ from formgen.collect.labels import field_label, form_title
 from formgen.ledger.db import Ledger
 from formgen.collect.values import form_value, same_value, show_value
 from formgen.ledger.decisions import Decision, current, history
-from formgen.ledger.forms import CORRECTION, FormRecord, add_problem
+from formgen.ledger.forms import CORRECTION, FormRecord, add_problem, split_correction_subject, subject_key
 
 ACTION_LABELS = {"set": "更正", "delete": "撤销更正", "confirm": "确认"}
 
@@ -26,14 +26,14 @@ def _show(value: Any) -> str:
 def conflicts(ledger: Ledger, forms: list[FormRecord]) -> list[tuple[Decision, FormRecord, Any]]:
     """(correction, newer form, its value) where a form arrived after the correction was made
     and reads differently from the corrected value."""
-    latest: dict[tuple[str, str], FormRecord] = {}
+    latest: dict[tuple[str, str, str], FormRecord] = {}
     for f in forms:  # oldest first: the last one counts
         if f.unit and f.form_type:
-            latest[(f.unit, f.form_type)] = f
+            latest[(f.unit, f.form_type, "")] = f
+            latest[(f.unit, f.form_type, subject_key(f.subject))] = f
     out = []
     for (subject, key), d in current(ledger, CORRECTION).items():
-        unit, _, form_type = subject.partition("|")
-        form = latest.get((unit, form_type))
+        form = latest.get(split_correction_subject(subject))
         made_against = d.basis.get("form_id")
         if form is None or made_against is None or form.id == made_against:
             continue
@@ -52,7 +52,8 @@ def check_correction_conflicts(ledger: Ledger, campaign: Campaign, forms: list[F
         add_problem(ledger, form.receipt_id, form.id, None, "warning",
                     f"{form.unit}在人工更正（{d.at:%Y-%m-%d %H:%M}，{d.who}）之后又报送了{form_title(campaign, form.form_type)}，"
                     f"其中“{label}”为“{_show(value)}”，与人工更正的“{_show(d.new_value)}”不同；目前按人工更正计。"
-                    f"如应以新表为准，请运行 formgen correct {form.unit} {form.form_type} {d.key} --delete")
+                    f"如应以新表为准，请运行 formgen correct {form.unit} {form.form_type} {d.key} --delete"
+                    + (f" --subject {split_correction_subject(d.subject)[2]}" if split_correction_subject(d.subject)[2] else ""))
 
 
 HEADERS = ["时间", "操作人", "单位", "表格", "栏目", "操作", "原值", "新值", "说明", "现状"]
@@ -68,7 +69,7 @@ def history_rows(ledger: Ledger, campaign: Campaign, forms: list[FormRecord]) ->
     confirmed = live_confirmations(ledger)  # "无误" decided in 收件情况.xlsx (formgen.collect.review_book)
     rows = []
     for d in sorted(history(ledger, CORRECTION) + history(ledger, CONFIRM), key=lambda d: d.id):
-        unit, _, form_type = d.subject.partition("|")
+        unit, form_type, nominee = split_correction_subject(d.subject)
         live = now.get((d.subject, d.key))
         if d.scope == CONFIRM:
             held = confirmed.get((d.subject, d.key))
@@ -80,7 +81,8 @@ def history_rows(ledger: Ledger, campaign: Campaign, forms: list[FormRecord]) ->
             state = f"有效；但之后报送的新表为“{_show(value)}”，请核对"
         else:
             state = "有效"
-        rows.append([f"{d.at:%Y-%m-%d %H:%M}", d.who, unit, form_title(campaign, form_type),
+        title = form_title(campaign, form_type) + (f"（{nominee}）" if nominee else "")
+        rows.append([f"{d.at:%Y-%m-%d %H:%M}", d.who, unit, title,
                      field_label(campaign, form_type, d.key), ACTION_LABELS.get(d.action, d.action),
                      _show(d.old_value), "" if d.withdrawn else _show(d.new_value), d.note or "", state])
     return rows

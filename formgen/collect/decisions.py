@@ -21,7 +21,8 @@ from formgen.forms import FormSpec
 from formgen.intake.matcher import resolve_form, resolve_key
 from formgen.lock import locked
 from formgen.ledger.files import Receipt, assign_unit, get_receipt
-from formgen.ledger.forms import all_forms, delete_correction, list_corrections, set_correction
+from formgen.ledger.forms import (all_forms, delete_correction, effective_forms, list_corrections, set_correction,
+                                  subject_key)
 from formgen.workspace import Workspace
 
 
@@ -30,6 +31,7 @@ from formgen.workspace import Workspace
 class Correction:
     unit: str
     form: FormSpec
+    subject: str  # the nominee it is about ('' : the unit's only form of that type)
     key: str  # field key or items.<name>
     said: str  # the field as the clerk wrote it
     value: Any = None  # the parsed value (None: cleared, or the correction was withdrawn)
@@ -60,8 +62,11 @@ def corrections(ws: Workspace) -> list[dict]:
 
 @locked("correct")
 def correct(ws: Workspace, unit: str, form: str, field: str, value: str | None, note: str | None = None,
-            delete: bool = False) -> Correction:
-    """Set (or with ``delete`` withdraw) the staff's value of ``field`` on ``unit``'s ``form``."""
+            delete: bool = False, subject: str | None = None) -> Correction:
+    """Set (or with ``delete`` withdraw) the staff's value of ``field`` on ``unit``'s ``form``.
+
+    Where a unit may send several forms of that type (one per nominee), the correction is
+    about one of them: ``subject`` names it, and may be left out only when the unit sent one."""
     specs = ws.campaign.form_specs()
     spec = resolve_form(specs, form)
     if spec is None:
@@ -71,20 +76,44 @@ def correct(ws: Workspace, unit: str, form: str, field: str, value: str | None, 
     if key is None:
         keys = [f"{f.key}（{f.label}）" for f in spec.fields] + [it.name for it in spec.items]
         raise FormgenError(f"{spec.title}中没有“{field}”这一项；可用：{'、'.join(keys)}")
-    done = Correction(unit, spec, key, field, deleted=delete)
     with ws.ledger() as ledger:
         take_review(ledger, ws, ws.out_dir("collect") / BOOK_NAME)  # staff entries in the book come first
         known = {u.name for u in ws.units} | {f.unit for f in all_forms(ledger) if f.unit}
         if unit not in known:
             raise FormgenError(f"单位“{unit}”不在单位名单中，也没有收到过它的表格；请核对单位名称")
+        nominee = _which_form(ws, ledger, unit, spec, subject)
+        done = Correction(unit, spec, nominee, key, field, deleted=delete)
         if delete:
-            if not delete_correction(ledger, unit, spec.type, key, note):
+            withdrawn = delete_correction(ledger, unit, spec.type, key, note, subject=nominee)
+            if not withdrawn and nominee:  # made before corrections named a nominee: it is the unit's
+                withdrawn = delete_correction(ledger, unit, spec.type, key, note)
+            if not withdrawn:
                 raise FormgenError(f"{unit} 的{spec.title}“{field}”没有人工更正，无需撤销")
         else:
             done.value = parse_value(spec, key, value or "")
-            set_correction(ledger, unit, spec.type, key, done.value, note)
+            set_correction(ledger, unit, spec.type, key, done.value, note, subject=nominee)
     refresh(ws)
     return done
+
+
+def _which_form(ws: Workspace, ledger, unit: str, spec: FormSpec, subject: str | None) -> str:
+    """The nominee a correction is about ('' for a form a unit sends once), or a Chinese line
+    listing the unit's forms of that type when it is not clear which one is meant."""
+    if spec.type not in ws.campaign.several_per_unit():
+        return ""
+    sent = {subject_key(f.subject): f.subject for f in effective_forms(ledger, unit, spec.type) if f.subject}
+    listed = "、".join(sent.values())
+    if subject:
+        if subject_key(subject) not in sent:
+            raise FormgenError(f"{unit} 没有报送“{subject}”的{spec.title}" + (f"；已报送的有：{listed}" if sent else "")
+                               + "；请核对姓名（或岗位）")
+        return subject_key(subject)
+    if len(sent) == 1:
+        return next(iter(sent))
+    if not sent:
+        raise FormgenError(f"{unit} 尚未报送{spec.title}；一个单位可报送多份，请用 --subject 写明是哪一位")
+    raise FormgenError(f"{unit} 报送了 {len(sent)} 份{spec.title}（{listed}）；请用 --subject 写明更正哪一份，"
+                       f"如 formgen correct {unit} {spec.type} … --subject {next(iter(sent.values()))}")
 
 
 @locked("assign")

@@ -157,3 +157,30 @@ def write_reminders(ws: Workspace, out_dir: Path | None = None, when: datetime |
         raise FormgenError(f"已生成 {len(out)} 封催报邮件，另有 {len(failed)} 封无法写入 {out_dir}："
                            f"{'；'.join(failed[:3])}；请检查目录权限和磁盘空间")
     return out
+
+
+@dataclass
+class ReminderPreview:
+    unit: str
+    to: list[str]
+    bad_addresses: list[str]
+    missing: list[str]
+    subject: str
+    body: str
+
+
+def reminder_previews(ws: Workspace, when: datetime | None = None) -> list[ReminderPreview]:
+    """The reminders ``write_reminders`` would write, without writing anything (the desk's preview)."""
+    campaign = ws.campaign
+    when = when or now()
+    units = {u.name: u for u in ws.units}
+    with ws.ledger() as ledger:
+        rows = unit_status(ledger, campaign, ws.units)
+    out = []
+    for st in (r for r in rows if r.listed and r.owed):
+        emails = units[st.unit].emails()
+        _good, bad = _addresses(emails, st.unit)
+        out.append(ReminderPreview(st.unit, [e for e in emails if e not in bad], bad,
+                                   [_item(campaign, e, st) for e in st.owed], reminder_subject(campaign),
+                                   reminder_body(campaign, st, when)))
+    return out

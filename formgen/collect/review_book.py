@@ -33,7 +33,20 @@ from formgen.ledger.db import Ledger
 from formgen.ledger.files import CHINA_TZ
 from formgen.ledger.decisions import history, record_decision
 from formgen.ledger.forms import CORRECTION, FormRecord, ProblemRow, all_forms, correction_subject, list_corrections
-from formgen.ledger.forms import delete_correction, set_correction
+from formgen.ledger.forms import corrections_of, delete_correction, set_correction, subject_key
+
+
+def form_scope(campaign: Campaign, form: FormRecord) -> str:
+    """The nominee a decision on ``form`` is about: '' unless a unit may send several of its type."""
+    return subject_key(form.subject) if form.form_type in campaign.several_per_unit() else ""
+
+
+def _corrections(ledger: Ledger) -> dict:
+    """(unit, form_type, subject) → {key: value}, as :func:`corrections_of` reads it."""
+    out: dict = {}
+    for c in list_corrections(ledger):
+        out.setdefault((c["unit"], c["form_type"], c["subject"]), {})[c["key"]] = c["value"]
+    return out
 from formgen.xlsx import BookProblem, open_book
 
 SHEET = "问题清单"
@@ -191,7 +204,7 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
                   outcome: ReviewOutcome) -> None:
     specs = {s.type: s for s in campaign.form_specs()}
     forms = {f.id: f for f in all_forms(ledger)}
-    fixes = {(c["unit"], c["form_type"], c["key"]): c["value"] for c in list_corrections(ledger)}
+    fixes = _corrections(ledger)
     live = live_confirmations(ledger)
     decisions: dict[tuple[str, str], list] = {}
     for d in history(ledger, CORRECTION) + history(ledger, CONFIRM):
@@ -202,7 +215,8 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
         have changed the field again: the entry must not undo it)."""
         return any(d.action == action and (action == "confirm" or same_value(d.new_value, value))
                    and (e.saved is None or d.at >= e.saved)
-                   for d in decisions.get((correction_subject(form.unit, form.form_type), e.key), []))
+                   for d in decisions.get((correction_subject(form.unit, form.form_type, form_scope(campaign, form)),
+                                           e.key), []))
 
     for e in entries:
         if e.shown == [e.result, e.text]:
@@ -220,10 +234,11 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
         what = f"{form.unit} {form_title(campaign, form.form_type)}“{field_label(campaign, form.form_type, e.key)}”"
         note = f"在 {book}“{e.sheet}”第 {e.row} 行核对"
         if e.result == CONFIRMED:
-            if is_confirmed(live, form.unit, form.form_type, e.key, form.id) or taken(form, e, "confirm"):
+            if is_confirmed(live, form.unit, form.form_type, e.key, form.id, form.subject) or taken(form, e, "confirm"):
                 continue
             value = form_value(form.extracted, e.key)
-            confirm_value(ledger, form.unit, form.form_type, e.key, form.id, value, note=note, who=e.who or None)
+            confirm_value(ledger, form.unit, form.form_type, e.key, form.id, value, note=note, who=e.who or None,
+                          subject=form_scope(campaign, form))
             outcome.recorded.append(f"{what}：确认无误（{show_value(value)}）")
         elif e.result == CORRECTED:
             if not e.text:
@@ -234,22 +249,25 @@ def apply_entries(ledger: Ledger, campaign: Campaign, entries: list[Entry], book
             except (FormgenError, StopIteration) as err:
                 refuse(str(err) if isinstance(err, FormgenError) else "该栏目已不在表格中，未记录", e.value_cell)
                 continue
-            now = (form.unit, form.form_type, e.key)
-            if (now in fixes and same_value(fixes[now], value)) or taken(form, e, "set", value):
+            held = corrections_of(fixes, form.unit, form.form_type, form.subject)
+            if (e.key in held and same_value(held[e.key], value)) or taken(form, e, "set", value):
                 continue
-            set_correction(ledger, form.unit, form.form_type, e.key, value, note=note, who=e.who or None)
+            set_correction(ledger, form.unit, form.form_type, e.key, value, note=note, who=e.who or None,
+                           subject=form_scope(campaign, form))
             outcome.recorded.append(f"{what}：更正为 {show_value(value)}")
         else:
             refuse(f"“{e.result}”不是有效的核对结果；请选择“{CONFIRMED}”或“{CORRECTED}”", e.result_cell)
 
 
 def confirm_value(ledger: Ledger, unit: str, form_type: str, key: str, form_id: int, value: Any,
-                  note: str | None = None, who: str | None = None) -> int:
+                  note: str | None = None, who: str | None = None, subject: str = "") -> int:
     """Record that ``key`` of form ``form_id`` reads ``value`` rightly; a correction of that
-    field is withdrawn first (the value read counts again). Both steps stay in the history."""
-    if any(c["unit"] == unit and c["form_type"] == form_type and c["key"] == key for c in list_corrections(ledger)):
-        delete_correction(ledger, unit, form_type, key, note=note, who=who)
-    return record_decision(ledger, CONFIRM, correction_subject(unit, form_type), key, value, action="confirm",
+    field (of that nominee, ``subject``) is withdrawn first (the value read counts again).
+    Both steps stay in the history."""
+    if any((c["unit"], c["form_type"], c["subject"], c["key"]) == (unit, form_type, subject, key)
+           for c in list_corrections(ledger)):
+        delete_correction(ledger, unit, form_type, key, note=note, who=who, subject=subject)
+    return record_decision(ledger, CONFIRM, correction_subject(unit, form_type, subject), key, value, action="confirm",
                            old=value, note=note, who=who, basis={"form_id": form_id, "extracted": value})
 
 
@@ -263,7 +281,7 @@ class ReviewColumns:
 
         self.sh, self.col, self.pending = sh, first_col, pending or {}
         self.forms = {f.id: f for f in all_forms(ledger)}
-        self.fixes = {(c["unit"], c["form_type"], c["key"]): c["value"] for c in list_corrections(ledger)}
+        self.fixes = _corrections(ledger)
         self.who = {(d.subject, d.key): d.who for d in history(ledger, CORRECTION)}  # latest wins
         self.live = live_confirmations(ledger)
         self.seen: set[tuple[int, str]] = set()
@@ -293,17 +311,18 @@ class ReviewColumns:
         if f is None:
             return None
         self.rows += 1
-        key = (f.unit, f.form_type, p.field)
+        held = corrections_of(self.fixes, f.unit, f.form_type, f.subject)
+        addresses = [correction_subject(f.unit, f.form_type, subject_key(f.subject)), correction_subject(f.unit, f.form_type)]
         result, text, who, status = "", "", "", None
         if (f.id, p.field) in self.pending:
             result, text, who, why = self.pending[(f.id, p.field)]
             status = f"未记录：{why}"
-        elif is_confirmed(self.live, f.unit, f.form_type, p.field, f.id):
-            d = self.live[(correction_subject(f.unit, f.form_type), p.field)]
+        elif is_confirmed(self.live, f.unit, f.form_type, p.field, f.id, f.subject):
+            d = next(self.live[(a, p.field)] for a in addresses if (a, p.field) in self.live)
             result, who, status = CONFIRMED, d.who, "已确认无误"
-        elif key in self.fixes:
-            result, text = CORRECTED, show_value(self.fixes[key])
-            who = self.who.get((correction_subject(f.unit, f.form_type), p.field), "")
+        elif p.field in held:
+            result, text = CORRECTED, show_value(held[p.field])
+            who = next((self.who[(a, p.field)] for a in addresses if (a, p.field) in self.who), "")
         c = self.col
         set_value(self.sh.cell(row, c), form_value(f.extracted, p.field))
         for i, v in enumerate((result, text, who), start=1):

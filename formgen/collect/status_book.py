@@ -15,19 +15,19 @@ from openpyxl.styles import Font
 from formgen.campaign.model import Campaign
 from formgen.collect.checks import UNIT_METHODS
 from formgen.collect.correction_history import corrections_sheet
+from formgen.collect.inbox import file_rows
 from formgen.collect.review_book import HEADERS as REVIEW_HEADERS, WIDTHS as REVIEW_WIDTHS, ReviewColumns, take_review
 from formgen.collect.labels import field_label, form_title
 from formgen.ledger.crops import crops_by_value
 from formgen.ledger.db import Ledger
-from formgen.ledger.files import all_receipts, route_label
-from formgen.ledger.forms import all_deeds, all_forms, list_problems
-from formgen.ledger.views import deeds_label, unit_status
+from formgen.ledger.files import route_label
+from formgen.ledger.forms import all_forms, list_problems
+from formgen.ledger.views import unit_status
 from formgen.outputs import write_file
 from formgen.workspace import Workspace
 from formgen.xlsx import BORDER, ERROR_FILL, OK_FILL, WARN_FILL, WRAP, header_row, print_setup, set_text, set_value
 
 BOOK_NAME = "收件情况.xlsx"  # in out/collect/
-METHOD_LABELS = {"tagged": "表格标记", "labels": "标签匹配", "pdf-text": "PDF 文字", "ocr": "OCR 识别"}
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
 BASIS_LABELS = {"email": "邮件发送时间", "mtime": "文件修改时间"}
 
@@ -169,38 +169,15 @@ def _files_sheet(sh, ledger: Ledger, campaign: Campaign) -> None:
     widths = [7, 44, 11, 24, 17, 13, 17, 18, 13, 36, 10]
     header_row(sh, 1, ["编号", "文件", "来源/途径", "发件人", "时间", "时间依据", "收取时间", "单位", "单位依据",
                        "识别结果", "方法"], widths)
-    forms_of: dict[int, list] = {}
-    for f in all_forms(ledger):
-        forms_of.setdefault(f.receipt_id, []).append(f)
-    deeds = {d.receipt_id: d for d in all_deeds(ledger)}
     r = 2
-    for rc in all_receipts(ledger):
-        results, methods = [], []
-        fill = None
-        if rc.status == "error":
-            results.append(f"无法读取：{rc.error}")
-            fill = ERROR_FILL
-        elif rc.status == "duplicate":
-            results.append(f"重复文件（与编号 {rc.duplicate_of} 内容相同），不重复计入")
-        for f in forms_of.get(rc.id, []):
-            if f.form_type is None:
-                results.append("不是已知表格")
-            else:
-                what = form_title(campaign, f.form_type) + (f"：{f.subject}" if f.subject else "")
-                if f.superseded_by:
-                    what += "（已被后来报送的取代）"
-                elif not f.counted:
-                    what += "（已排除，不计入）"
-                results.append(what)
-            if f.method:
-                methods.append(METHOD_LABELS.get(f.method, f.method))
-        if rc.id in deeds:
-            d = deeds[rc.id]
-            results.append(f"{deeds_label(campaign)}：{d.candidate or '未对应到候选人'}（{d.chars} 字）")
+    for row in file_rows(ledger, campaign):
+        rc = row.receipt
+        fill = ERROR_FILL if rc.status == "error" else None
+        results, methods = row.results, row.methods
         _row(sh, r, [rc.id, rc.label, route_label(rc.route), rc.sender or "", _when(rc.arrived_at),
                      BASIS_LABELS.get(rc.arrived_basis or "", ""), _when(rc.received_at), rc.unit or "未识别",
                      UNIT_METHODS.get(rc.unit_method or "", ""), "\n".join(results) or "（无内容）",
-                     "、".join(dict.fromkeys(methods))], fill, widths)
+                     "、".join(methods)], fill, widths)
         r += 1
     sh.freeze_panes = "B2"
     sh.auto_filter.ref = sh.dimensions

@@ -87,11 +87,12 @@ class Worker:
         self._thread = threading.Thread(target=self._loop, name=f"formgen-desk-worker-{root.name}", daemon=True)
         self._thread.start()
 
-    def submit(self, kind: str, label: str, fn: JobFn, actor: str) -> Job:
-        """Queue ``fn``; a job of the same kind already waiting or running is returned instead."""
+    def submit(self, kind: str, label: str, fn: JobFn, actor: str, join_running: bool = True) -> Job:
+        """Queue ``fn``; a job of the same kind already waiting (or, with ``join_running``, running) is
+        returned instead — a second clerk pressing 收取 joins the first one's job."""
         with self._lock:
             for j in self._jobs:
-                if j.kind == kind and j.active:
+                if j.kind == kind and (j.state == "queued" or (join_running and j.state == "running")):
                     return j
             job = Job(next(_ids), kind, label, actor)
             self._jobs.append(job)

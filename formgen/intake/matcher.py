@@ -25,7 +25,7 @@ from formgen.forms import STAMP_PLACEHOLDERS, FieldSpec, FormSpec
 from formgen.intake.grid import Cell, GridDocument, Line, Table
 from formgen.intake.normalize import (
     clean_multiline, clean_short, count_chars, is_cjk, label_key, nfkc, normalize_birth, normalize_gender,
-    number_json, parse_integer, parse_score, strip_parens, strip_placeholders,
+    number_json, parse_integer, parse_percent, parse_score, strip_parens, strip_placeholders,
 )
 from formgen.intake.result import ExtractResult, ValueSource
 
@@ -168,6 +168,7 @@ class _Found:
     text: str
     where: str
     confidence: float | None = None
+    line: bool = False  # the anchor sits on a line of text (``推荐单位：XX  填报日期：…``), not in a cell
 
 
 class _Lines:
@@ -393,6 +394,8 @@ def field_value(f: FieldSpec, raw: str | None):
     text = strip_placeholders(raw, f.placeholders, stamp=is_opinion)
     if f.kind == "multiline":
         return clean_multiline(text)
+    if f.kind == "choice" or (f.kind == "gender" and re.search(f"[{_BOXES}]", text)):
+        return ticked_choice(text, f.choices or ["男", "女"])
     value = clean_short(text)
     if value is None:
         return None
@@ -402,7 +405,28 @@ def field_value(f: FieldSpec, raw: str | None):
         return value
 
 
-_TYPED = {"birth": normalize_birth, "gender": normalize_gender, "integer": parse_integer}
+_BOXES = "□☐○◯"
+_TICKS = "☑☒■√✓✔●◉▣⊙"
+
+
+def ticked_choice(text: str, choices: list[str]) -> str | None:
+    """The option ticked in ``□是 ☑否`` (a tick mark before or after it, or the only option left standing
+    when the others were deleted); the text as typed when it is ambiguous, None when nothing is ticked."""
+    flat = re.sub(r"\s+", "", nfkc(text))
+    hits = [c for c in choices if re.search(f"[{_TICKS}]{re.escape(nfkc(c))}|{re.escape(nfkc(c))}[{_TICKS}](?=[{_BOXES}]|$)", flat)]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits and not re.search(f"[{_BOXES}{_TICKS}]", flat):
+        left = [c for c in choices if nfkc(c) in flat]
+        if len(left) == 1:
+            return left[0]
+        return flat or None
+    if not hits:
+        return None
+    return clean_short(text)
+
+
+_TYPED = {"birth": normalize_birth, "gender": normalize_gender, "integer": parse_integer, "percent": parse_percent}
 
 
 def typed_value(f: FieldSpec, text: str):
@@ -535,7 +559,7 @@ def _anchor_holders(doc: GridDocument) -> dict[str, _Found]:
                     holders.setdefault(name, _Found(c.text, c.where, c.confidence))
         elif b.anchors:
             for name in b.anchors:
-                holders.setdefault(name, _Found(b.text, b.where or "表格外文字", b.confidence))
+                holders.setdefault(name, _Found(b.text, b.where or "表格外文字", b.confidence, line=True))
     return holders
 
 
@@ -653,7 +677,10 @@ def match(doc: GridDocument, forms: list[FormSpec]) -> ExtractResult:
         found = holders.get(A.field_anchor(f.key)) if tagged else None
         how = "tagged"
         if found is not None:
-            found = _Found(_drop_label_prefix(found.text, keys), found.where, found.confidence)
+            text = _drop_label_prefix(found.text, keys)
+            if found.line:  # only this label's part of a line with several "标签：值"
+                text = next((v for lbl, v in line_pairs(found.text) if keys.match(lbl)), text)
+            found = _Found(text, found.where, found.confidence)
         else:
             found, seen = view.find_field(f)
             how = doc.method

@@ -101,6 +101,8 @@ def _placeholder_re(placeholder: str) -> re.Pattern:
             parts.append(f"[{re.escape(_CLOSE)}]")
         elif ch in "，,":
             parts.append("[，,]")
+        elif ch in "：:":  # a printed colon comes back as either width, or not at all (OCR)
+            parts.append("[：:]?")
         else:
             parts.append(re.escape(ch))
     return re.compile(r"\s*".join(parts))
@@ -212,6 +214,20 @@ def _cn_number(s: str) -> int | None:
     if len(s) == 1:
         return _CN_DIGITS[s]
     return None
+
+
+def parse_percent(text: str | None) -> float | None:
+    """``96.5%``, ``96.5％``, ``百分之96.5``, ``96.5`` → 96.5; None when empty; ValueError when garbage."""
+    if text is None:
+        return None
+    s = _WS.sub("", nfkc(text))
+    if not s:
+        return None
+    m = re.match(r"^(?:百分之)?(\d+(?:\.\d+)?)%?$", s)
+    if not m:
+        raise ValueError(text)
+    value = float(m.group(1))
+    return int(value) if value.is_integer() else value
 
 
 def parse_integer(text: str | None) -> int | None:

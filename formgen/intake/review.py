@@ -6,8 +6,7 @@ on the field) every OCR value that
 
 * was read with a confidence below ``CONFIDENCE_BAR``;
 * fails its field's own check: a name that is not a name, a 政治面貌 / 文化程度 not
-  among the usual ones, another field's label inside the value, a headcount out of
-  reason, a score that is no whole or half point (a score above the item's maximum
+  among the usual ones, another field's label inside the value, a score that is no whole or half point (a score above the item's maximum
   and an impossible date are errors of ``validate`` already);
 * is an item score of a sheet whose items do not add up to its own 合计.
 
@@ -26,7 +25,7 @@ from formgen.intake.normalize import label_key, parse_score
 from formgen.intake.result import ExtractResult
 
 CONFIDENCE_BAR = 0.90  # below: the recogniser itself was unsure of some character
-REVIEW = "需人工核对："
+REVIEW = "需人工核对（OCR 识别存疑）："
 
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
 POLITICAL = {"中共党员", "中共预备党员", "共青团员", "群众", "民革党员", "民盟盟员", "民建会员", "民进会员",
@@ -35,7 +34,6 @@ EDUCATION = {"博士研究生", "硕士研究生", "研究生", "博士", "硕�
              "中专", "中等专科", "高中", "职高", "初中", "大学", "在职研究生", "在职本科", "在职大专",
              "研究生学历", "本科学历", "大专学历", "中央党校研究生", "中央党校本科", "中央党校大专", "省委党校研究生",
              "省委党校本科", "省委党校大专"}
-MAX_HEADCOUNT = 500
 
 
 def flag_for_review(result: ExtractResult, spec: FormSpec, doc: GridDocument) -> None:
@@ -128,9 +126,7 @@ def field_check(key: str, kind: str, value, other_labels: set[str]) -> str | Non
     >>> field_check("political", "text", "中共党员", set()) is None
     True
     """
-    if kind == "integer":
-        if isinstance(value, int) and not 0 < value <= MAX_HEADCOUNT:
-            return f"为 {value}，超出常见范围"
+    if kind in ("integer", "percent"):  # its range is the field's, checked by validate for every reader
         return None
     if not isinstance(value, str):
         return None

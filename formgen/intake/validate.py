@@ -2,7 +2,8 @@
 
 Errors: a required field is empty, a value has the wrong shape (gender,
 birth, headcount), a score is not a number or outside 0..max.
-Warnings: a long text far from the length the notice asks for.
+Warnings: a long text far from the length the notice asks for; a number outside its field's range
+(campaign.yaml ``range``, else its kind's), naming the range used — read by OCR, said as an OCR doubt.
 """
 from __future__ import annotations
 
@@ -11,11 +12,20 @@ import re
 from formgen.forms import FormSpec
 from formgen.intake.normalize import count_chars
 from formgen.intake.result import ExtractResult
+from formgen.intake.review import REVIEW
 
 _BIRTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 # A text within this share of its target length is fine ("500字左右").
 TOO_SHORT = 0.6
 TOO_LONG = 2.0
+
+
+def _out_of_range(f, value) -> bool:
+    bounds = f.value_range()
+    if bounds is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    lo, hi, _ = bounds
+    return (lo is not None and value < lo) or (hi is not None and value > hi)
 
 
 def _label(spec: FormSpec, key: str) -> str:
@@ -38,8 +48,18 @@ def validate(result: ExtractResult, spec: FormSpec) -> None:
             result.error(f.key, f"“{f.label}”应为“男”或“女”，表中填的是“{value}”")
         elif f.kind == "birth" and not (isinstance(value, str) and _BIRTH.match(value)):
             result.error(f.key, f"“{f.label}”无法识别为年月（表中填的是“{value}”），请核对")
+        elif f.kind == "choice" and f.choices and value not in f.choices:
+            result.error(f.key, f"“{f.label}”应勾选{'、'.join(f.choices)}中的一项，表中是“{value}”，请核对")
         elif f.kind == "integer" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             result.error(f.key, f"“{f.label}”应为整数，表中填的是“{value}”")
+        elif f.kind == "percent" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            result.error(f.key, f"“{f.label}”应为百分比（如 96.5%），表中填的是“{value}”")
+        elif _out_of_range(f, value):
+            where = f.value_range()[2]
+            ocr = result.provenance.get(f.key)
+            doubt = REVIEW if ocr is not None and ocr.method == "ocr" else ""
+            shown = value if isinstance(value, int) else f"{value:g}"
+            result.warn(f.key, f"{doubt}“{f.label}”为 {shown}，不在{where}内，请对照原件核对")
         elif f.max_chars and isinstance(value, str) and count_chars(value) > f.max_chars:
             result.error(f.key, f"{f.label}有 {count_chars(value)} 字，超过通知规定的 {f.max_chars} 字上限，请单位压缩后重报")
         elif f.target_chars and isinstance(value, str):

@@ -34,3 +34,20 @@ def init_workspace(root: Path, preset: str, force: bool = False) -> Workspace:
         d.mkdir(exist_ok=True)
     write_templates(ws.campaign, ws.templates_dir, overwrite=force)
     return ws
+
+
+def new_workspace(root: Path, campaign_text: str, force: bool = False) -> Workspace:
+    """``formgen new``: a workspace from a campaign.yaml text (formgen.campaign.new) and an empty unit list."""
+    root = Path(root).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    ws = Workspace(root)
+    if ws.campaign_file.exists() and not force:
+        raise WorkspaceError(f"{root} 已经是工作目录（{CAMPAIGN_FILE} 已存在）；如要重新生成配置请加 --force（已收文件和台账不受影响）")
+    ws.campaign_file.write_text(campaign_text, encoding="utf-8")
+    units_path = root / ws.campaign.units_file
+    if not units_path.exists():
+        write_units(units_path, [])
+    for d in (ws.templates_dir, ws.forms_in, ws.out):
+        d.mkdir(exist_ok=True)
+    write_templates(ws.campaign, ws.templates_dir, overwrite=False)
+    return ws

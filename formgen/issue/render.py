@@ -174,7 +174,9 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
     names = select_units(workspace, units)
     refresh = refresh_templates(campaign, workspace.templates_dir)
     edited = {p.name for p in refresh.edited}
-    notice = _docxtpl_render(workspace.templates_dir / NOTICE_TEMPLATE, notice_context(campaign))
+    # The office's own notice (formgen notice import) may hold {{ unit_name }}: then each unit's copy names it.
+    notice = _docxtpl_render(workspace.templates_dir / NOTICE_TEMPLATE,
+                             {**notice_context(campaign), "unit_name": SENTINEL})
     issuer, notice_diffs = notice_differences(campaign, notice) if NOTICE_TEMPLATE in edited else (None, [])
     if issuer:  # never a notice under another office's name without a word: refused before anything is written
         raise ConfigError(f"模板 templates/{NOTICE_TEMPLATE} 是手工修改过的，其中{issuer}；通知不会这样下发。"
@@ -196,6 +198,10 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
 
     notice = dk.set_custom_properties(notice, {PROP_TEMPLATE_VERSION: campaign.template_version,
                                               PROP_CAMPAIGN: campaign.id})
+    notice_blank = Blank(notice)
+    notice_blank = notice_blank if notice_blank.changing else None
+    if notice_blank is not None:
+        notice = notice_blank.for_unit("各单位")
     report.notice = _write(report.notice, notice)
 
     used: set[str] = set()
@@ -210,7 +216,7 @@ def issue_forms(workspace: Workspace, units: list[str] | None = None,
         files = []
         zbuf = io.BytesIO()
         with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_STORED) as z:  # .docx are compressed already
-            z.writestr(NOTICE_TEMPLATE, notice)
+            z.writestr(NOTICE_TEMPLATE, notice_blank.for_unit(name) if notice_blank else notice)
             owed = forms_for(campaign, category.get(name))
             for stem, blank, form_type in blanks:
                 if form_type not in owed:  # the unit's category is outside every award using it

@@ -85,18 +85,28 @@ def _label(cell, text: str, style: str = "h", size: float = LABEL_PT):
 
 
 def _value(cell, key: str, placeholder: str | None = None, stamp: bool = False, text: str = "",
-           size: float = LABEL_PT, align=dk.LEFT):
-    """A value cell: bookmark fg_<key> in its first paragraph, optional printed placeholder or stamp block."""
+           size: float = LABEL_PT, align=dk.LEFT, sign: str | None = None):
+    """A value cell: bookmark fg_<key> in its first paragraph, optional printed placeholder or stamp block
+    (``sign``: a signature line printed above the stamp, e.g. 负责人签字：)."""
     first = dk.cell_text(cell, text or placeholder or "", dk.FANGSONG, size, align=align,
                         valign="top" if (placeholder or stamp) else "center")
     dk.set_mark_font(first, dk.FANGSONG, size)
     dk.add_bookmark(first, field_anchor(key))
     if stamp:
-        p = dk.add_par(cell, STAMP[0], dk.FANGSONG, size, align=dk.RIGHT, before_pt=size * 4)
+        if sign:
+            p = dk.add_par(cell, sign, dk.FANGSONG, size, align=dk.LEFT, before_pt=size * 3)
+            p.paragraph_format.left_indent = Pt(size * 12)
+        p = dk.add_par(cell, STAMP[0], dk.FANGSONG, size, align=dk.RIGHT, before_pt=size * (1 if sign else 4))
         p.paragraph_format.right_indent = Pt(size * 6)
         p = dk.add_par(cell, STAMP[1], dk.FANGSONG, size, align=dk.RIGHT, before_pt=size / 2)
         p.paragraph_format.right_indent = Pt(size * 2)
     return first
+
+
+def _stamp_part(text: str) -> bool:
+    """``text`` is the stamp or the date line of a stamp block (printed by _value itself)."""
+    compact = "".join(text.split())
+    return "盖章" in compact or compact == "年月日"
 
 
 def _line_table(doc, parts: list[tuple[str, str | None, float]], after_pt: float = 4):
@@ -245,7 +255,9 @@ def _layout(spec: FormSpec, widths: list[float], rows: list[tuple[float, list[_C
                 stamp = any(p in ("（盖章）", "(盖章)") for p in f.placeholders)
                 placeholder = None if stamp else (f.placeholders[0] if f.placeholders else None)
                 prefill = UNIT_TAG if unit is not None and f.key == unit.key else ""  # the unit it is issued to
-                _value(cell, f.key, placeholder=placeholder, stamp=stamp, text=prefill)
+                # a stamp field's own printed lines (负责人签字：) besides the stamp and the date
+                sign = next((p for p in f.placeholders if stamp and not _stamp_part(p)), None)
+                _value(cell, f.key, placeholder=placeholder, stamp=stamp, text=prefill, sign=sign)
             col += c.span
         dk.set_row_height(t.rows[r], height)
     return t

@@ -17,8 +17,10 @@ CONFIRM = "ocr_confirm"
 CORRECTION = "correction"
 
 
-def _subject(unit: str, form_type: str) -> str:
-    return f"{unit}|{form_type}"
+def _subject(unit: str, form_type: str, subject: str | None = None) -> str:
+    """As formgen.ledger.forms.correction_subject (not imported: forms reads confirmations)."""
+    nominee = "".join((subject or "").split())
+    return f"{unit}|{form_type}" + (f"|{nominee}" if nominee else "")
 
 
 def live_confirmations(ledger: Ledger) -> dict[tuple[str, str], Decision]:
@@ -31,9 +33,13 @@ def live_confirmations(ledger: Ledger) -> dict[tuple[str, str], Decision]:
 
 
 def is_confirmed(live: dict[tuple[str, str], Decision], unit: str | None, form_type: str | None,
-                 key: str | None, form_id: int | None) -> bool:
-    """Whether ``key`` of that form is confirmed (``live`` from :func:`live_confirmations`)."""
+                 key: str | None, form_id: int | None, subject: str | None = None) -> bool:
+    """Whether ``key`` of that form is confirmed (``live`` from :func:`live_confirmations`);
+    a confirmation is made against one form, so both its unit-wide and its nominee's address count."""
     if not (unit and form_type and key) or form_id is None:
         return False
-    d = live.get((_subject(unit, form_type), key))
-    return d is not None and d.basis.get("form_id") == form_id
+    for address in {_subject(unit, form_type, subject), _subject(unit, form_type)}:
+        d = live.get((address, key))
+        if d is not None and d.basis.get("form_id") == form_id:
+            return True
+    return False

@@ -28,3 +28,13 @@ def crops_by_value(ledger: Ledger) -> dict[tuple[int, str], bytes]:
     """(form id, key) → PNG of every stored crop."""
     return {(int(r["form_id"]), r["key"]): bytes(r["png"])
             for r in ledger.execute("SELECT form_id, key, png FROM value_crops").fetchall()}
+
+
+def crop_of(ledger: Ledger, form_id: int, key: str) -> bytes | None:
+    row = ledger.execute("SELECT png FROM value_crops WHERE form_id = ? AND key = ?", (form_id, key)).fetchone()
+    return bytes(row["png"]) if row else None
+
+
+def forms_with_crops(ledger: Ledger) -> set[tuple[int, str]]:
+    """(form id, key) of every stored crop, without loading the images."""
+    return {(int(r["form_id"]), r["key"]) for r in ledger.execute("SELECT form_id, key FROM value_crops").fetchall()}

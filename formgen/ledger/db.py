@@ -17,6 +17,7 @@ from formgen.errors import FormgenError
 
 SCHEMA_VERSION = 1
 _SCHEMAS: dict[str, str] = {}
+_MIGRATIONS: dict[str, object] = {}  # name -> fn(connection): brings an older ledger's table up to date
 
 _BASE = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,6 +32,12 @@ _SCHEMA_MODULES = ("formgen.ledger.files", "formgen.ledger.forms", "formgen.ledg
 
 def register_schema(name: str, sql: str) -> None:
     _SCHEMAS[name] = sql
+
+
+def register_migration(name: str, fn) -> None:
+    """``fn(connection)`` runs inside the schema transaction after every script, each time a
+    ledger opens: it must see for itself whether there is anything to do."""
+    _MIGRATIONS[name] = fn
 
 
 class Ledger:
@@ -60,6 +67,8 @@ class Ledger:
                 for sql in _SCHEMAS.values():
                     for stmt in _split(sql):
                         self.conn.execute(stmt)
+                for migrate in _MIGRATIONS.values():
+                    migrate(self.conn)
                 self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                                   (str(SCHEMA_VERSION),))
         except sqlite3.DatabaseError as e:

@@ -6,9 +6,11 @@ same type (and the same subject where a unit may send several) supersedes the
 earlier one: the earlier row stays, with ``superseded_by`` set, so nothing a
 unit sent is ever lost.
 
-Staff corrections are keyed by (unit, form_type, key), not by form: they
-survive every re-run of collect and every superseding file. The effective value
-of a field is the correction when there is one, else the extracted value.
+Staff corrections are keyed by (unit, form_type, subject, key), not by form: they
+survive every re-run of collect and every superseding file. ``subject`` is ``''``
+for a form a unit sends once, and names the nominee (spaces dropped) where a unit
+may send several: a correction of one nominee never touches another. The effective
+value of a field is the correction when there is one, else the extracted value.
 
 Problems come from two places: ``extract`` (what the reader found in one file;
 kept) and ``check`` (what collect found across forms: late, duplicate person,
@@ -23,10 +25,10 @@ from typing import Any
 
 from formgen.intake.result import ExtractResult
 from formgen.ledger.crops import store_crops
-from formgen.ledger.db import Ledger, register_schema
+from formgen.ledger.db import Ledger, register_migration, register_schema
 from formgen.ledger.files import iso, now, parse_iso
 
-register_schema("forms", """
+_SCHEMA_FORMS = """
 CREATE TABLE IF NOT EXISTS forms (
     id INTEGER PRIMARY KEY,
     receipt_id INTEGER NOT NULL REFERENCES receipts(id),
@@ -64,16 +66,21 @@ CREATE TABLE IF NOT EXISTS problems (
     origin TEXT NOT NULL DEFAULT 'extract' -- extract / check
 );
 CREATE INDEX IF NOT EXISTS problems_form ON problems(form_id);
+"""
+_SCHEMA_CORRECTIONS = """
 CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY,
     unit TEXT NOT NULL,
     form_type TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',     -- empty: every form of the unit of that type, else one nominee
     key TEXT NOT NULL,
     value TEXT,                           -- JSON
     note TEXT,
     created_at TEXT NOT NULL,
-    UNIQUE (unit, form_type, key)
-);
+    UNIQUE (unit, form_type, subject, key)
+)
+"""
+_SCHEMA_DEEDS = """
 CREATE TABLE IF NOT EXISTS deeds_documents (
     id INTEGER PRIMARY KEY,
     receipt_id INTEGER NOT NULL UNIQUE REFERENCES receipts(id),
@@ -83,7 +90,25 @@ CREATE TABLE IF NOT EXISTS deeds_documents (
     chars INTEGER NOT NULL,
     text TEXT
 );
-""")
+"""
+register_schema("forms", _SCHEMA_FORMS + _SCHEMA_CORRECTIONS + ";" + _SCHEMA_DEEDS)
+
+
+def _corrections_per_subject(conn) -> None:
+    """A ledger of an older formgen keyed corrections by unit only: rebuild the table with
+    the subject column (every old correction stays, for the whole unit, as it was)."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(corrections)")}
+    if "subject" in columns:
+        return
+    conn.execute("ALTER TABLE corrections RENAME TO corrections_unit_only")
+    create = next(stmt for stmt in _SCHEMA_CORRECTIONS.split(";") if "corrections" in stmt)
+    conn.execute(create)
+    conn.execute("INSERT INTO corrections(id, unit, form_type, subject, key, value, note, created_at) "
+                 "SELECT id, unit, form_type, '', key, value, note, created_at FROM corrections_unit_only")
+    conn.execute("DROP TABLE corrections_unit_only")
+
+
+register_migration("corrections_subject", _corrections_per_subject)
 
 
 @dataclass
@@ -239,13 +264,28 @@ def set_deeds_link(ledger: Ledger, deeds_id: int, unit: str | None, unit_method:
 CORRECTION = "correction"  # the scope of form-field corrections in formgen.ledger.decisions
 
 
-def correction_subject(unit: str, form_type: str) -> str:
-    return f"{unit}|{form_type}"
+def subject_key(subject: str | None) -> str:
+    """A form's subject as corrections address it: spaces dropped (张 三 is 张三)."""
+    return "".join((subject or "").split())
 
 
-def _value_now(ledger: Ledger, unit: str, form_type: str, key: str) -> tuple[int | None, Any, Any]:
-    """(form id, extracted value, effective value) of ``key`` on the unit's latest counted form."""
-    forms = effective_forms(ledger, unit, form_type)
+def correction_subject(unit: str, form_type: str, subject: str = "") -> str:
+    """The decision subject of a correction: ``unit|form_type``, plus ``|nominee`` when scoped to one."""
+    return f"{unit}|{form_type}" + (f"|{subject}" if subject else "")
+
+
+def split_correction_subject(text: str) -> tuple[str, str, str]:
+    """(unit, form_type, subject) of a decision subject written by :func:`correction_subject`."""
+    unit, _, rest = text.partition("|")
+    form_type, _, subject = rest.partition("|")
+    return unit, form_type, subject
+
+
+def _value_now(ledger: Ledger, unit: str, form_type: str, key: str,
+               subject: str = "") -> tuple[int | None, Any, Any]:
+    """(form id, extracted value, effective value) of ``key`` on the unit's latest counted form
+    (of that subject, when one is named)."""
+    forms = [f for f in effective_forms(ledger, unit, form_type) if not subject or subject_key(f.subject) == subject]
     if not forms:
         return None, None, None
     f = forms[-1]
@@ -259,50 +299,64 @@ def _value_now(ledger: Ledger, unit: str, form_type: str, key: str) -> tuple[int
 
 
 def set_correction(ledger: Ledger, unit: str, form_type: str, key: str, value: Any,
-                   note: str | None = None, who: str | None = None) -> None:
-    """Record (or replace) the staff's value for ``key`` of ``unit``'s ``form_type`` form.
+                   note: str | None = None, who: str | None = None, subject: str = "") -> None:
+    """Record (or replace) the staff's value for ``key`` of ``unit``'s ``form_type`` form
+    (only the form about ``subject`` when given: see the module docstring).
 
     The history (who, when, old value, new value, note, the form it was made against)
     is appended to ``staff_decisions`` (formgen.ledger.decisions); nothing is overwritten there."""
     from formgen.ledger.decisions import record_decision
 
-    form_id, extracted, old = _value_now(ledger, unit, form_type, key)
+    subject = subject_key(subject)
+    form_id, extracted, old = _value_now(ledger, unit, form_type, key, subject)
     with ledger.transaction():
         ledger.execute(
-            """INSERT INTO corrections(unit, form_type, key, value, note, created_at) VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT(unit, form_type, key) DO UPDATE SET value = excluded.value, note = excluded.note,
-                   created_at = excluded.created_at""",
-            (unit, form_type, key, _dumps(value), note, iso(now())))
-        record_decision(ledger, CORRECTION, correction_subject(unit, form_type), key, value, old=old, note=note,
-                        who=who, basis={"form_id": form_id, "extracted": extracted})
+            """INSERT INTO corrections(unit, form_type, subject, key, value, note, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(unit, form_type, subject, key) DO UPDATE SET value = excluded.value,
+                   note = excluded.note, created_at = excluded.created_at""",
+            (unit, form_type, subject, key, _dumps(value), note, iso(now())))
+        record_decision(ledger, CORRECTION, correction_subject(unit, form_type, subject), key, value, old=old,
+                        note=note, who=who, basis={"form_id": form_id, "extracted": extracted})
 
 
 def delete_correction(ledger: Ledger, unit: str, form_type: str, key: str, note: str | None = None,
-                      who: str | None = None) -> bool:
+                      who: str | None = None, subject: str = "") -> bool:
     """Withdraw a correction: the extracted value counts again; the withdrawal stays in the history."""
     from formgen.ledger.decisions import record_decision
 
-    form_id, extracted, old = _value_now(ledger, unit, form_type, key)
+    subject = subject_key(subject)
+    form_id, extracted, old = _value_now(ledger, unit, form_type, key, subject)
     with ledger.transaction():
-        cur = ledger.execute("DELETE FROM corrections WHERE unit = ? AND form_type = ? AND key = ?",
-                             (unit, form_type, key))
+        cur = ledger.execute("DELETE FROM corrections WHERE unit = ? AND form_type = ? AND subject = ? AND key = ?",
+                             (unit, form_type, subject, key))
         if cur.rowcount:
-            record_decision(ledger, CORRECTION, correction_subject(unit, form_type), key, action="delete", old=old,
-                            note=note, who=who, basis={"form_id": form_id, "extracted": extracted})
+            record_decision(ledger, CORRECTION, correction_subject(unit, form_type, subject), key, action="delete",
+                            old=old, note=note, who=who, basis={"form_id": form_id, "extracted": extracted})
     return cur.rowcount > 0
 
 
 def list_corrections(ledger: Ledger) -> list[dict]:
-    rows = ledger.execute("SELECT * FROM corrections ORDER BY unit, form_type, key").fetchall()
-    return [{"unit": r["unit"], "form_type": r["form_type"], "key": r["key"], "value": json.loads(r["value"]),
-             "note": r["note"], "created_at": parse_iso(r["created_at"])} for r in rows]
+    rows = ledger.execute("SELECT * FROM corrections ORDER BY unit, form_type, subject, key").fetchall()
+    return [{"unit": r["unit"], "form_type": r["form_type"], "subject": r["subject"], "key": r["key"],
+             "value": json.loads(r["value"]), "note": r["note"], "created_at": parse_iso(r["created_at"])}
+            for r in rows]
 
 
-def _corrections_map(ledger: Ledger) -> dict[tuple[str, str], dict[str, Any]]:
-    out: dict[tuple[str, str], dict[str, Any]] = {}
+def _corrections_map(ledger: Ledger) -> dict[tuple[str, str, str], dict[str, Any]]:
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
     for c in list_corrections(ledger):
-        out.setdefault((c["unit"], c["form_type"]), {})[c["key"]] = c["value"]
+        out.setdefault((c["unit"], c["form_type"], c["subject"]), {})[c["key"]] = c["value"]
     return out
+
+
+def corrections_of(corrections: dict[tuple[str, str, str], dict[str, Any]], unit: str | None,
+                   form_type: str | None, subject: str | None) -> dict[str, Any]:
+    """The corrections that hold for one form: the unit-wide ones, then its nominee's own."""
+    if not (unit and form_type):
+        return {}
+    return {**corrections.get((unit, form_type, ""), {}),
+            **corrections.get((unit, form_type, subject_key(subject)), {})}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,7 +374,7 @@ def _file_label(row) -> str:
     return " → ".join([row["path"], *via[1:], row["name"]]) if via else row["path"]
 
 
-def _form_from_row(row, corrections: dict[tuple[str, str], dict[str, Any]]) -> FormRecord:
+def _form_from_row(row, corrections: dict[tuple[str, str, str], dict[str, Any]]) -> FormRecord:
     extracted = json.loads(row["extracted"])
     rec = FormRecord(
         id=row["id"], receipt_id=row["receipt_id"], seq=row["seq"], form_type=row["form_type"],
@@ -330,8 +384,7 @@ def _form_from_row(row, corrections: dict[tuple[str, str], dict[str, Any]]) -> F
         file=_file_label(row), arrived_at=parse_iso(row["arrived_at"]), arrived_basis=row["arrived_basis"],
         received_at=parse_iso(row["received_at"]), route=row["route"], sender=row["sender"],
         fields=dict(extracted.get("fields") or {}), items=[dict(it) for it in extracted.get("items") or []])
-    fixes = corrections.get((rec.unit, rec.form_type), {}) if rec.unit and rec.form_type else {}
-    for key, value in fixes.items():
+    for key, value in corrections_of(corrections, rec.unit, rec.form_type, rec.subject).items():
         rec.corrected[key] = value
         if key.startswith("items."):
             name = key[len("items."):]
@@ -439,7 +492,7 @@ def list_problems(ledger: Ledger, include_superseded: bool = False) -> list[Prob
     corrections = _corrections_map(ledger)
     confirmations = live_confirmations(ledger)
     rows = ledger.execute(
-        """SELECT p.*, f.unit AS f_unit, f.form_type, f.superseded_by, f.counted,
+        """SELECT p.*, f.unit AS f_unit, f.form_type, f.subject, f.superseded_by, f.counted,
                   r.unit AS r_unit, r.path, r.name, r.via
            FROM problems p
            LEFT JOIN forms f ON f.id = p.form_id
@@ -452,8 +505,8 @@ def list_problems(ledger: Ledger, include_superseded: bool = False) -> list[Prob
                                                                      or not r["counted"]):
             continue
         unit = r["f_unit"] if r["form_id"] is not None else r["r_unit"]
-        fixes = corrections.get((unit, r["form_type"]), {}) if unit and r["form_type"] else {}
-        confirmed = is_confirmed(confirmations, unit, r["form_type"], r["field"], r["form_id"])
+        fixes = corrections_of(corrections, unit, r["form_type"], r["subject"])
+        confirmed = is_confirmed(confirmations, unit, r["form_type"], r["field"], r["form_id"], r["subject"])
         out.append(ProblemRow(
             id=r["id"], receipt_id=r["receipt_id"], form_id=r["form_id"], unit=unit, form_type=r["form_type"],
             file=_file_label(r) if r["path"] else "", field=r["field"], severity=r["severity"],

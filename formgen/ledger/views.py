@@ -89,6 +89,9 @@ def nominees(ledger: Ledger, campaign: Campaign, units: list[Unit]) -> dict[str,
     for p in list_problems(ledger):
         if p.form_id is not None and p.severity == "error" and not p.resolved:
             problems_by_form.setdefault(p.form_id, []).append(p.message)
+    from formgen.ledger.facts import discipline_records
+
+    records = discipline_records(ledger)
     out: dict[str, list[Nominee]] = {}
     for award in campaign.awards:
         if not award.nomination_form or getattr(award, "subjects", "nominated") == "units":
@@ -121,9 +124,19 @@ def nominees(ledger: Ledger, campaign: Campaign, units: list[Unit]) -> dict[str,
             result.append(Nominee(
                 award_id=award.id, key=key, unit=unit, name=name, category=category.get(f.unit or ""),
                 self_scores=sheet.self_scores if sheet else {}, submitted_at=f.submitted_at,
-                fields=dict(f.fields), problems=problems))
+                fields=dict(f.fields), problems=problems, facts=_recorded_facts(records, unit, name)))
         out[award.id] = result
     return out
+
+
+def _recorded_facts(records: dict, unit: str, name: str) -> dict:
+    """Eligibility facts staff recorded (formgen.ledger.facts): the nominee's own record wins over
+    the unit's; ``discipline`` is what the rank stage reads, ``discipline_source`` who said so."""
+    rec = records.get((unit, "".join(name.split()))) or records.get((unit, ""))
+    if rec is None:
+        return {}
+    return {"discipline": (rec.what or True) if rec.disciplined else False,
+            "discipline_source": ("" if rec.name else "单位记录，") + rec.source()}
 
 
 def _assessed_units(award: Award, units: list[Unit]) -> list[Nominee]:

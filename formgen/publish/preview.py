@@ -1,69 +1,100 @@
-"""What the publish page offers: the documents of out/publish/ to download, and each as page images.
+"""Page images for looking at a document in the browser (the desk's file view and publish preview).
 
-A page image is ``pdftoppm`` of the document's PDF (the one ``formgen publish`` made with
-LibreOffice, or made now for a workbook), cached under ``out/desk/pages/`` by the document's
-content, so a document generated again gets fresh images and an unchanged one is not rendered twice.
+A PDF's page is rendered with pdfium (pypdfium2, a core dependency with wheels for Windows, so no
+poppler is needed); Word and Excel files go through LibreOffice's PDF first (formgen.publish.run.to_pdf,
+which finds soffice at the Windows install paths too); photos are scaled. Images are cached under
+``out/desk/preview/`` by the content's SHA-256, so a file is converted once.
 """
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
-from dataclasses import dataclass
+import io
+import tempfile
 from pathlib import Path
 
 from formgen.errors import FormgenError
-from formgen.publish.run import to_pdf
-from formgen.workspace import Workspace
+from formgen.outputs import write_bytes
 
-KINDS = {".docx": "Word 文档", ".pdf": "PDF", ".xlsx": "Excel 工作簿"}
-PRINT_FILE = "证书_合并打印"  # the combined certificates (publish.certificates), one file to print
-RENDER_DPI = 60  # enough to read a page on screen; a clerk prints the PDF, not the image
-MAX_PAGES = 30
+WIDTH = 1000  # pixels: a page fills half of a 1366-wide screen and stays readable
+OFFICE = {".doc", ".docx", ".wps", ".rtf", ".odt", ".xls", ".xlsx", ".et", ".ods"}
+IMAGES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".heic", ".heif"}
 
 
-@dataclass
-class Document:
-    path: Path
-    rel: str  # under the workspace, with / (what the page links to)
-    kind: str
-    print_file: bool = False  # the certificates to print in one go
+def can_preview(name: str) -> bool:
+    return Path(name).suffix.lower() in OFFICE | IMAGES | {".pdf"}
 
 
-def published_documents(ws: Workspace) -> list[Document]:
-    """The documents in out/publish/ (and the certificates' print file), in name order."""
-    top = ws.root / "out" / "publish"
-    if not top.is_dir():
-        return []
-    out = []
-    for p in sorted(top.rglob("*")):
-        if p.is_file() and p.suffix in KINDS and not p.name.startswith((".", "~$")):
-            inside = p.parent == top or p.stem.startswith(PRINT_FILE)
-            if inside:
-                out.append(Document(p, p.relative_to(ws.root).as_posix(), KINDS[p.suffix], p.stem.startswith(PRINT_FILE)))
-    return out
+def needs_office(name: str) -> bool:
+    """Whether the preview needs LibreOffice (slow: the desk runs it in its worker)."""
+    return Path(name).suffix.lower() in OFFICE
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+def cached_page(out_dir: Path, data: bytes, page: int = 1) -> Path:
+    return out_dir / "preview" / f"{hashlib.sha256(data).hexdigest()}-{page}.png"
 
 
-def page_images(ws: Workspace, path: Path) -> list[Path]:
-    """PNG of every page (at most MAX_PAGES) of a published document, rendered once per content."""
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        raise FormgenError("预览页面需要 poppler 的 pdftoppm；请安装 poppler（Windows 可下载 poppler 并加入 PATH）")
-    cache = ws.out_dir("desk") / "pages" / _digest(path)
-    done = sorted(cache.glob("page-*.png"))
-    if done:
-        return done
-    pdf = path if path.suffix == ".pdf" else path.with_suffix(".pdf")
-    if not pdf.exists() or pdf.stat().st_mtime < path.stat().st_mtime:
-        pdf = to_pdf([path], cache / "pdf")[0]
-    cache.mkdir(parents=True, exist_ok=True)
+def page_image(out_dir: Path, name: str, data: bytes, page: int = 1) -> Path:
+    """The PNG of ``page`` of the document ``name`` (its ``data``), cached in ``out_dir``/preview/."""
+    path = cached_page(out_dir, data, page)
+    if path.exists():
+        return path
+    suffix = Path(name).suffix.lower()
+    if suffix in IMAGES:
+        png = _scaled_photo(data, name)
+    elif suffix == ".pdf":
+        png = _pdf_page(data, page, name)
+    elif suffix in OFFICE:
+        png = _pdf_page(_office_pdf(name, data), page, name)
+    else:
+        raise FormgenError(f"“{name}”没有预览（{suffix or '无扩展名'} 文件）；可下载原件查看")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_bytes(path, png)
+
+
+def _scaled_photo(data: bytes, name: str) -> bytes:
+    from PIL import Image, ImageOps
+
     try:
-        subprocess.run([pdftoppm, "-png", "-r", str(RENDER_DPI), "-l", str(MAX_PAGES), str(pdf), str(cache / "page")],
-                       check=True, capture_output=True, timeout=120)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-        raise FormgenError(f"无法生成 {path.name} 的页面预览（PDF 可能已损坏）；可下载后在 Word/WPS 中查看") from None
-    return sorted(cache.glob("page-*.png"))
+        try:
+            import pillow_heif  # noqa: PLC0415
+
+            pillow_heif.register_heif_opener()
+        except ImportError:
+            pass
+        img = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+        img.thumbnail((WIDTH, WIDTH * 2))
+        out = io.BytesIO()
+        img.convert("RGB").save(out, "PNG")
+        return out.getvalue()
+    except Exception as e:  # noqa: BLE001 - a damaged photo: one line, the file stays downloadable
+        raise FormgenError(f"“{name}”无法显示为图片（{type(e).__name__}）；可下载原件查看") from None
+
+
+def _pdf_page(pdf: bytes, page: int, name: str) -> bytes:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError as e:
+        raise FormgenError(f"“{name}”的 PDF 无法打开（{e}）；可下载原件查看") from None
+    try:
+        if page > len(doc):
+            raise FormgenError(f"“{name}”只有 {len(doc)} 页")
+        p = doc[page - 1]
+        scale = WIDTH / max(p.get_width(), 1)
+        img = p.render(scale=scale).to_pil()
+        out = io.BytesIO()
+        img.save(out, "PNG")
+        return out.getvalue()
+    finally:
+        doc.close()
+
+
+def _office_pdf(name: str, data: bytes) -> bytes:
+    from formgen.publish.run import to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="formgen-preview-") as tmp:
+        src = Path(tmp) / ("preview" + Path(name).suffix.lower())  # a short ASCII name: any LibreOffice takes it
+        src.write_bytes(data)
+        (pdf,) = to_pdf([src], Path(tmp) / "pdf")
+        return pdf.read_bytes()

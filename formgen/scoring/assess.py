@@ -52,6 +52,7 @@ class ItemLine:
     raw: float | None
     lines: list[RuleLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    limit: str = ""  # a bonus / deduction item's limit and who set it (RubricItem.limit_text)
 
 
 @dataclass
@@ -249,6 +250,13 @@ def score_subject(campaign: Campaign, unit: Unit, period: Period, events: list[E
 
 
 def _item_line(item: RubricItem, obs: dict, lines: list[RuleLine], notes: list[str], produced) -> ItemLine:
+    line = _scored_line(item, obs, lines, notes, produced)
+    if item.kind != "score":
+        line.limit = item.limit_text()
+    return line
+
+
+def _scored_line(item: RubricItem, obs: dict, lines: list[RuleLine], notes: list[str], produced) -> ItemLine:
     rating = any(r.type == "rating_levels" for r in item.rules)
     if rating and produced is None:
         return ItemLine(item.name, item.kind, item.max, None, None, lines, notes + ["尚无测评票，未评定"])
@@ -265,7 +273,7 @@ def _item_line(item: RubricItem, obs: dict, lines: list[RuleLine], notes: list[s
         if r is not None:
             line.points, line.reason = r.points, r.reason
     raw = result.score
-    return ItemLine(item.name, item.kind, item.max, None if raw is None else round_half_up(raw, DECIMALS), raw,
+    return ItemLine(item.name, item.kind, item.limit, None if raw is None else round_half_up(raw, DECIMALS), raw,
                     lines, notes + result.notes)
 
 

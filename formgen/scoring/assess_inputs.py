@@ -20,7 +20,8 @@ from formgen.scoring.event_book import read_event_log
 from formgen.scoring.periods import Period
 from formgen.scoring.scorer_book import read_scorer_book, write_scorer_book
 from formgen.scoring.tally_book import read_tallies
-from formgen.xlsx import BookProblem, workbooks_in
+from formgen.intake.folders import workbooks_in
+from formgen.xlsx import BookProblem
 
 INPUTS = "inputs"  # <workspace>/inputs/<kind>/: where the filled workbooks go
 

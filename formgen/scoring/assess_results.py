@@ -68,8 +68,9 @@ def _ranking(ws, campaign, result: PeriodResult) -> None:
         cols = [Period.parse(k).short for k in keys] + ["年度加减分"]
     else:
         items = list(first.items.values()) if first else []
-        cols = [f"{i.item}\n（{'满分' if i.kind == 'score' else '最高加' if i.kind == 'bonus' else '最多扣'}{num(i.max)}）"
-                for i in items]
+        rubric = {it.name: it for it in campaign.award(campaign.assessment.award).rubric.items}
+        cols = [f"{i.item}\n（{'满分' + num(i.max) if i.kind == 'score' else rubric[i.item].limit_text()}）"
+                if i.item in rubric else i.item for i in items]
     heads = ["名次", "单位", "类别"] + cols + ["总分", "结果", "排名说明", "备注"]
     last = len(heads)
     _title(ws, f"{campaign.name}　{result.period.title}考核结果",

@@ -69,6 +69,8 @@ def expects(rule) -> str:
         return f"发现的起数（整数，空白按1起计），每起{'扣' if t == 'case_deduction' else '加'}{num(rule.points)}分"
     if t == "fixed_deduction":
         return f"空白即“有”，扣{num(rule.points)}分（同期多次按一次计）"
+    if t == "range_deduction" and rule.max is None:
+        return "本次扣分（通知未规定幅度，按影响和后果酌定）"
     if t == "range_deduction":
         return f"本次扣分，{num(rule.min)}–{num(rule.max)}分之间"
     if t == "threshold_penalty":
@@ -85,8 +87,8 @@ def limits(rule) -> tuple[float, float, bool]:
         return 0, 1, True
     if t in ("case_deduction", "case_bonus"):
         return 0, 99, True
-    if t == "range_deduction":
-        return rule.min, rule.max, False
+    if t == "range_deduction":  # no range in the notice: a typing guard only, one finding cannot take over 100
+        return rule.min, 100 if rule.max is None else rule.max, False
     return 0, 100, False
 
 
@@ -253,6 +255,10 @@ def _value(rule, value) -> tuple[object, str | None]:
         if t in ("fixed_deduction", "adjustment") and d not in (0, 1):
             return None, f"此项只记“是”（空白或1），实际为“{value}”"
         return int(d), None
+    if t == "range_deduction" and rule.max is None:
+        if d <= Decimal(str(rule.min)):
+            return None, f"扣分应大于 {num(rule.min)}，实际为“{value}”"
+        return float(d), None
     if t == "range_deduction":
         if d < Decimal(str(rule.min)) or d > Decimal(str(rule.max)):
             return None, f"扣分 {num(d)} 超出 {num(rule.min)}–{num(rule.max)} 分的范围"

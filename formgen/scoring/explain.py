@@ -35,7 +35,7 @@ def item_text(item: ItemLine) -> str:
         return "未评定"
     if item.kind == "score":
         return f"{num(item.score)}（满分{num(item.max)}）"
-    return signed(item.score)
+    return signed(item.score) + (f"（{item.limit}）" if item.limit else "")
 
 
 def rows(s: SubjectScore) -> list[Row]:

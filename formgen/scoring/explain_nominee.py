@@ -18,6 +18,15 @@ def find(ranked: dict[str, list[Ranked]], query: str) -> list[tuple[str, Ranked]
             if q in ("".join(r.nominee.unit.split()), "".join(r.nominee.name.split()))]
 
 
+def discipline_line(facts: dict) -> str:
+    """The veto “本年度单位及个人没有受到效能或党政纪处理” as explain shows it, with its source."""
+    d, source = facts.get("discipline"), facts.get("discipline_source")
+    if d is None:
+        return "效能或党政纪处理：尚无记录（申报表未声明，也没有人工记录；可用 formgen discipline 记录）"
+    said = "无" if d is False else ("有" if d is True else f"有（{d}）")
+    return f"效能或党政纪处理：{said}　来源：{source or '—'}"
+
+
 def explain_lines(campaign: Campaign, award_id: str, r: Ranked, workbooks: dict[str, str]) -> list[str]:
     award = campaign.award(award_id)
     n, s = r.nominee, r.score
@@ -55,6 +64,8 @@ def explain_lines(campaign: Campaign, award_id: str, r: Ranked, workbooks: dict[
     for key, label in fields.items():
         value = n.fields.get(key)
         out.append(f"  申报表填写：{label} = {value if value not in (None, '') else '（未填写）'}")
+    if award.eligibility.no_discipline:
+        out.append(f"  {discipline_line(n.facts)}")
     if not r.eligible:
         out += [f"  不符合条件：{x}" for x in r.ineligible]
     out += [f"  问题：{f}" for f in s.flags]

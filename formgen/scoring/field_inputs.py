@@ -40,13 +40,37 @@ def field_value(nominee: Nominee, key: str, what: str) -> tuple[float | None, st
 
 
 FACT_WORDS = {"monthly_average": "窗口标准化考核月平均分", "service_years": "连续工作年限",
-              "case_volume": "办件量"}
+              "case_volume": "办件量", "discipline": "本年度是否受到效能或党政纪处理"}
+_NONE_SAID = ("无", "否", "没有", "未", "不")  # how a declaration says there was none: 无 / 未受到…处理
+
+
+def declared_discipline(value: Any) -> bool | str | None:
+    """A 申报表 declaration on 效能或党政纪处理: False (none), the 处理 as written, or None (blank).
+
+    >>> declared_discipline("本年度未受到效能或党政纪处理"), declared_discipline("无"), declared_discipline("  ")
+    (False, False, None)
+    >>> declared_discipline("2014年5月受到党内警告处分")
+    '2014年5月受到党内警告处分'
+    """
+    text = "".join(str(value or "").split())
+    if not text:
+        return None
+    said = text.removeprefix("本年度").removeprefix("单位及个人")
+    return False if said.startswith(_NONE_SAID) else text
 
 
 def field_facts(facts_from_fields: Mapping[str, str], nominee: Nominee) -> tuple[dict, list[str]]:
-    """The facts an award reads from the form, and the problems of the missing ones."""
+    """The facts an award reads from the form, and the problems of the missing ones.
+
+    ``discipline`` is a declaration, not a number: blank leaves it to the staff's record
+    (formgen.ledger.facts), and a staff record made for the nominee wins over it."""
     facts, problems = {}, []
     for fact, key in facts_from_fields.items():
+        if fact == "discipline":
+            said = declared_discipline(nominee.fields.get(key))
+            if said is not None and "discipline" not in nominee.facts:
+                facts["discipline"], facts["discipline_source"] = said, f"申报表“{FACT_WORDS[fact]}”栏声明"
+            continue
         v, problem = field_value(nominee, key, FACT_WORDS.get(fact, key))
         if problem:
             problems.append(problem)

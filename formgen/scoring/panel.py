@@ -185,9 +185,14 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
             continue
         low = item.floor if item.kind == "score" else 0
         what = "扣分" if item.kind == "deduction" else "得分"
-        dv = validation("decimal", num(low), num(item.max), operator="between", title=f"{what}超出范围",
-                        error=f"“{item.name}”的{what}应为 {num(low)} 至 {num(item.max)} 之间的数字，请重新填写。",
-                        prompt=f"请填写 {num(low)}–{num(item.max)} 之间的{what}", prompt_title=item.name[:32])
+        if item.limit is None:  # a bonus / deduction the notice sets no limit for
+            dv = validation("decimal", num(low), operator="greaterThanOrEqual", title=f"{what}不正确",
+                            error=f"“{item.name}”的{what}应为不小于 {num(low)} 的数字，请重新填写。",
+                            prompt=f"请填写{what}（通知未规定上限）", prompt_title=item.name[:32])
+        else:
+            dv = validation("decimal", num(low), num(item.limit), operator="between", title=f"{what}超出范围",
+                            error=f"“{item.name}”的{what}应为 {num(low)} 至 {num(item.limit)} 之间的数字，请重新填写。",
+                            prompt=f"请填写 {num(low)}–{num(item.limit)} 之间的{what}", prompt_title=item.name[:32])
         dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
         ws.add_data_validation(dv)
 
@@ -225,15 +230,15 @@ def _award_sheet(ws, campaign: Campaign, award: Award, judge: Judge, nominees: l
         anchors.append(["nominee", award.id, nominee.key, nominee.unit, nominee.name])
 
 
-def cell_bounds(item: RubricItem) -> tuple[float, float, str, list[str], str]:
+def cell_bounds(item: RubricItem) -> tuple[float, float | None, str, list[str], str]:
     """What a judge's cell of ``item`` accepts: (low, high, kind, levels, rating rule key) —
     written into the workbook's anchors, and used as is by the desk's judge pages."""
     choice = rating_choice(item)
     low = item.floor if item.kind == "score" else 0
-    return low, item.max, item.kind, list(choice[1].levels) if choice else [], choice[0] if choice else ""
+    return low, item.limit, item.kind, list(choice[1].levels) if choice else [], choice[0] if choice else ""
 
 
-def check_cell(raw, low: float, high: float, kind: str, levels: list[str]) -> tuple[float | None, str | None, str | None]:
+def check_cell(raw, low: float, high: float | None, kind: str, levels: list[str]) -> tuple[float | None, str | None, str | None]:
     """A judge's cell checked: (score, level, problem); the workbook reader and the desk both use it."""
     if levels:
         level, message = parse_level(raw, levels)
@@ -250,11 +255,7 @@ def rating_choice(item: RubricItem):
 
 
 def item_header(item: RubricItem) -> str:
-    if item.kind == "deduction":
-        return f"{item.name}\n（最多扣{num(item.max)}分）"
-    if item.kind == "bonus":
-        return f"{item.name}\n（最高加{num(item.max)}分）"
-    return f"{item.name}\n（{num(item.max)}分）"
+    return f"{item.name}\n（{item.limit_text()}）"
 
 
 def _head(cell, text) -> None:

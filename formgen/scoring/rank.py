@@ -72,7 +72,15 @@ def eligibility(nominee: Nominee, award: Award) -> list[str]:
         d = facts.get("discipline")
         if d not in (None, False, "", "无", "否", "没有"):
             what = f"（{d}）" if isinstance(d, str) and d not in ("是", "有") else ""
-            out.append(f"本年度受到效能或党政纪处理{what}")
+            source = facts.get("discipline_source")
+            out.append(f"本年度受到效能或党政纪处理{what}" + (f"；{source}" if source else ""))
+    for key, least in rules.field_min.items():
+        value = _number(str(nominee.fields.get(key, "")).strip().rstrip("%％分").strip() or None)
+        what = rules.label(key)
+        if value is None:  # “未提供” keeps it 待补充数据 (scoped._held), not failed
+            out.append(f"未提供“{what}”，无法核实是否达到{num(least)}")
+        elif value < least:
+            out.append(f"“{what}”为{num(value)}，未达到{num(least)}")
     for form in rules.required_forms:
         if not _form_arrived(nominee, award, form):
             out.append(f"未收到{_form_title(form)}")

@@ -50,7 +50,7 @@ class RuleResult:
 class ItemResult:
     item: str
     kind: str
-    max: float
+    max: float | None  # the item's limit (None: a bonus / deduction the notice sets none for)
     score: float | None  # signed, clamped, not yet rounded; None = not assessed
     results: list[RuleResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -317,16 +317,19 @@ def range_deduction(rule: RangeDeduction, amounts: Any) -> RuleResult:
     found = []
     for v in values:
         d = as_decimal(v, f"“{what}”的扣分")
-        if d < _d(rule.min) or d > _d(rule.max):
+        if rule.max is None and d <= _d(rule.min):
+            raise ScoringError(f"“{what}”每次的扣分应大于{num(rule.min)}，实际为{num(d)}")
+        if rule.max is not None and (d < _d(rule.min) or d > _d(rule.max)):
             raise ScoringError(f"“{what}”每次应扣{num(rule.min)}–{num(rule.max)}分，实际为{num(d)}")
         found.append(d)
     if not found:
         return RuleResult(rule.label, 0.0)
     amount, cap_note = _capped(sum(found, Decimal(0)), rule.cap)
     each = "、".join(num(d) for d in found)
+    span = f"每次{num(rule.min)}–{num(rule.max)}分" if rule.max is not None else "通知未规定每次的幅度"
     return RuleResult(rule.label, float(-amount),
                       f"{what} {len(found)} 次，{'分别' if len(found) > 1 else ''}扣{each}分"
-                      f"（每次{num(rule.min)}–{num(rule.max)}分），共扣{num(amount)}分{cap_note}")
+                      f"（{span}），共扣{num(amount)}分{cap_note}")
 
 
 def proportional(rule: Proportional, value: Any, best: Any, item_max: float) -> RuleResult:
@@ -404,32 +407,38 @@ def score_item(item: RubricItem, observation: Any) -> ItemResult:
 def _combine(item: RubricItem, results: list[RuleResult], has_producer: bool) -> ItemResult:
     produced = sum((_d(r.points) for r in results if r.produces), Decimal(0))
     adjust = sum((_d(r.points) for r in results if not r.produces), Decimal(0))
-    top, notes = _d(item.max), []
+    # a bonus / deduction item the notice sets no limit for has none, unless the office set one
+    top, notes = (None if item.limit is None else _d(item.limit)), []
     if item.kind == "deduction":
-        lo, hi, raw = -top, Decimal(0), -produced + adjust
+        lo, hi, raw = (None if top is None else -top), Decimal(0), -produced + adjust
     elif item.kind == "bonus":
         lo, hi, raw = Decimal(0), top, produced + adjust
     else:
         deducting = any(r.type in DEDUCTIONS for r in item.rules)
         base = produced if has_producer or not deducting else top
         lo, hi, raw = _d(item.floor), top, base + adjust
-    score = min(max(raw, lo), hi)
-    if raw < lo:
-        notes.append(f"{'扣分合计超过本项分值' if item.kind != 'deduction' else '扣分超过本项上限'}，"
+    score = raw if lo is None else max(raw, lo)
+    score = score if hi is None else min(score, hi)
+    basis = "（本活动设定）" if item.limit_basis == "本活动设定" else ""
+    if lo is not None and raw < lo:
+        notes.append(f"{'扣分合计超过本项分值' if item.kind != 'deduction' else '扣分超过本项上限' + basis}，"
                      f"{'扣完为止' if item.kind != 'deduction' else '按上限'}（本项计{num(score)}分）")
-    elif raw > hi:
-        notes.append(f"超过本项{'最高' if item.kind != 'score' else '满'}分{num(hi)}分，按{num(hi)}分计")
-    return ItemResult(item.name, item.kind, item.max, float(score), results, notes)
+    elif hi is not None and raw > hi:
+        notes.append(f"超过本项{'最高' if item.kind != 'score' else '满'}分{num(hi)}分{basis}，按{num(hi)}分计")
+    return ItemResult(item.name, item.kind, item.limit, float(score), results, notes)
 
 
 def _direct(item: RubricItem, value: Any) -> ItemResult:
     v = as_decimal(value, f"“{item.name}”的得分")
     low = _d(item.floor) if item.kind == "score" else Decimal(0)
-    if v < low or v > _d(item.max):
-        raise ScoringError(f"“{item.name}”的{'扣分' if item.kind == 'deduction' else '得分'}应在 "
-                           f"{num(low)} 至 {num(item.max)} 之间，实际为 {num(v)}")
+    what = '扣分' if item.kind == 'deduction' else '得分'
+    if item.limit is None and v < low:
+        raise ScoringError(f"“{item.name}”的{what}应不小于 {num(low)}，实际为 {num(v)}")
+    if item.limit is not None and (v < low or v > _d(item.limit)):
+        raise ScoringError(f"“{item.name}”的{what}应在 {num(low)} 至 {num(item.limit)} 之间"
+                           f"{'（本活动设定）' if item.limit_basis == '本活动设定' else ''}，实际为 {num(v)}")
     score = -v if item.kind == "deduction" else v
-    return ItemResult(item.name, item.kind, item.max, float(score))
+    return ItemResult(item.name, item.kind, item.limit, float(score))
 
 
 def _inputs(item: RubricItem, observation: Any) -> dict[str, Any]:

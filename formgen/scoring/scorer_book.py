@@ -60,13 +60,19 @@ def _validation(rule, item):
         kind, low, high, error = "whole", "0", "99", "请填写发现的起数（0–99 的整数）。"
     elif t == "fixed_deduction":
         kind, low, high, error = "list", '"是,否"', None, "请从下拉列表选择“是”或“否”。"
+    elif t == "range_deduction" and rule.max is None:  # the notice gives no range
+        kind, low, high, error = "decimal", num(rule.min), None, "请填写扣分（通知未规定幅度，按影响和后果酌定）。"
     elif t == "range_deduction":
         kind, low, high, error = "decimal", num(rule.min), num(rule.max), f"请填写 {num(rule.min)}–{num(rule.max)} 之间的扣分。"
     elif t == "threshold_penalty":
         kind, low, high, error = "decimal", "0", "100", "请填写 0–100 之间的百分比（如 75）。"
     else:
-        kind, low, high, error = "decimal", "0", num(item.max), f"请填写 0–{num(item.max)} 之间的评分。"
-    return validation(kind, low, high, operator="between" if high is not None else None, error=error,
+        if item.limit is None:
+            kind, low, high, error = "decimal", "0", None, "请填写不小于 0 的数字（通知未规定上限）。"
+        else:
+            kind, low, high, error = "decimal", "0", num(item.limit), f"请填写 0–{num(item.limit)} 之间的评分。"
+    operator = "between" if high is not None else ("greaterThanOrEqual" if kind == "decimal" else None)
+    return validation(kind, low, high, operator=operator, error=error,
                       title="填写不正确", prompt=expects(rule)[:250], prompt_title=item.name[:32])
 
 

@@ -22,7 +22,8 @@ from formgen.scoring.panel import PanelRead, read_panel_files, write_panel
 from formgen.scoring.rank import Ranked
 from formgen.scoring.results import write_results
 from formgen.scoring.run import score_campaign
-from formgen.xlsx import BookProblem, workbooks_in
+from formgen.intake.folders import workbooks_in
+from formgen.xlsx import BookProblem
 from formgen.workspace import Workspace
 
 RETURNED = "returned"  # out/panel/returned/: where the filled workbooks go

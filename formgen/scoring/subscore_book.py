@@ -109,12 +109,14 @@ def columns(item: RubricItem) -> list[Column]:
         return []
     if len(item.rules) == 1 and item.rules[0].type == "judged":
         what = "扣分" if item.kind == "deduction" else "得分"
-        return [Column(item.name, None, "score", f"{item.name}\n{what}（0–{num(item.max)}）", high=item.max)]
+        span = f"0–{num(item.limit)}" if item.limit is not None else "通知未规定上限"
+        return [Column(item.name, None, "score", f"{item.name}\n{what}（{span}）", high=item.limit)]
     out = []
     for key, r in rules:
         t = r.type
         if t == "judged":
-            out.append(Column(item.name, key, "number", f"{key}\n（0–{num(item.max)}分）", high=item.max))
+            span = f"0–{num(item.limit)}分" if item.limit is not None else "通知未规定上限"
+            out.append(Column(item.name, key, "number", f"{key}\n（{span}）", high=item.limit))
         elif t in ("case_deduction", "case_bonus"):
             out.append(Column(item.name, key, "count", f"{key}\n（例数）"))
         elif t == "fixed_deduction":
@@ -126,7 +128,8 @@ def columns(item: RubricItem) -> list[Column]:
         elif t == "counted_bonus":
             out.append(Column(item.name, key, "counted", f"{key}\n（如 {'1，'.join(r.points)}1）"))
         elif t == "range_deduction":
-            out.append(Column(item.name, key, "amounts", f"{key}\n（每处扣分，{num(r.min)}–{num(r.max)}）",
+            span = f"{num(r.min)}–{num(r.max)}" if r.max is not None else "通知未规定幅度"
+            out.append(Column(item.name, key, "amounts", f"{key}\n（每处扣分，{span}）",
                               low=r.min, high=r.max))
         else:
             out.append(Column(item.name, key, "number", f"{key}\n（数值）", low=-1e9))

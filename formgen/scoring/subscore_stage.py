@@ -15,7 +15,7 @@ from formgen.ledger.judging import save_judge_read
 from formgen.ledger.views import nominees as ledger_nominees
 from formgen.scoring.subscore_book import owners, read_book, write_books
 from formgen.workspace import Workspace
-from formgen.xlsx import workbooks_in
+from formgen.intake.folders import workbooks_in
 
 RETURNED = "returned"  # out/scorers/returned/: where the filled workbooks go
 

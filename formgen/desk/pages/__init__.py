@@ -22,9 +22,12 @@ from __future__ import annotations
 from formgen.desk.pages.ballots import bp as ballots
 from formgen.desk.pages.chooser import bp as chooser
 from formgen.desk.pages.dashboard import bp as dashboard
+from formgen.desk.pages.inbox import bp as inbox
 from formgen.desk.pages.jobs import bp as jobs
 from formgen.desk.pages.judge import bp as judge
 from formgen.desk.pages.login import bp as login
+from formgen.desk.pages.reminders import bp as reminders
+from formgen.desk.pages.review import bp as review
 from formgen.desk.pages.publish import bp as publish
 from formgen.desk.pages.scoring import bp as scoring
 from formgen.desk.pages.settings import bp as settings
@@ -32,8 +35,11 @@ from formgen.desk.pages.settings import bp as settings
 BLUEPRINTS = [
     chooser,
     dashboard,
+    inbox,
     jobs,
     login,
+    reminders,
+    review,
     scoring,
     judge,
     ballots,

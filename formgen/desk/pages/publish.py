@@ -8,7 +8,7 @@ from formgen.desk.context import page, worker, workspace
 from formgen.desk.files import download, inside
 from formgen.desk.identity import require_write
 from formgen.errors import FormgenError
-from formgen.publish.preview import published_documents, page_images
+from formgen.publish.documents import published_documents, page_images
 from formgen.publish.run import SofficeMissing, to_pdf
 from formgen.publish.stage import publish_campaign
 from formgen.scoring.board import ranking_board

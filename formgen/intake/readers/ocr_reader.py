@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING
 
 from formgen.errors import InputFileError
 from formgen.intake.grid import GridDocument
+from formgen.intake.issued import current_tables
 from formgen.intake.readers import layout
+from formgen.intake.readers.cell_reader import read_known_page
 from formgen.intake.readers.layout import GeoTable, Piece, Seg, TextLine
 from formgen.intake.readers.pdf_errors import unreadable
 from formgen.intake.result import SourceFile
@@ -346,6 +348,11 @@ def ocr_page(rgb: "np.ndarray", number: int, dpi: float, photo: bool = False, ke
         x1, y1 = int((t.x1 + TOL_PT) / pt) + 1, int((t.y1 + TOL_PT) / pt) + 1
         region = clean[y0:y1, x0:x1]
         region[lines[y0:y1, x0:x1] > 0] = 255
+    issued = current_tables()
+    if issued:  # a form formgen issued: only its answer cells are read (cell_reader); else the whole page
+        known = read_known_page(clean, tables, pt, number, issued, ocr_pieces, recognise_line, spread=photo)
+        if known is not None:
+            return known
     pieces = ocr_pieces(clean, pt, spread=photo)
     outside = layout.assign_pieces(tables, pieces)
     return tables, layout.group_lines(outside, number)
@@ -514,6 +521,17 @@ def ocr_pieces(gray: "np.ndarray", pt: float, spread: bool = False) -> list[Piec
             pieces.append(Piece(cb[:, 0].min() * pt, cb[:, 1].min() * pt, cb[:, 0].max() * pt,
                                 cb[:, 1].max() * pt, ch, line_h * pt, float(score)))
     return pieces
+
+
+def recognise_line(gray: "np.ndarray") -> tuple[str, float]:
+    """One line of text (a grayscale crop) through the recogniser alone: (text, score)."""
+    import cv2
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    out = engine()._load_rec_model()(TextRecInput(img=[cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)]))
+    if not out.txts:
+        return "", 0.0
+    return str(out.txts[0]), float(out.scores[0])
 
 
 def _spread_line(box: "np.ndarray", text: str, line_h: float, score: float, pt: float) -> list[Piece]:
