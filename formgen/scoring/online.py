@@ -17,6 +17,7 @@ from formgen.ledger.judge_links import issue_link, issued_links, judge_of_token
 from formgen.ledger.judging import BROWSER, _NOTE, judge_reads, load_judge_scores, save_judge_row
 from formgen.records import JudgeScore, Nominee
 from formgen.scoring.panel import cell_bounds, check_cell
+from formgen.scoring.rules import num
 from formgen.workspace import Workspace
 
 RECUSAL = "recusal"  # staff_decisions scope: a clerk let a judge score a candidate of the judge's own unit
@@ -60,6 +61,17 @@ class Cell:
     kind: str
     levels: list[str]
     value: float | str | None = None  # the judge's score or chosen level now
+
+    @property
+    def shown(self) -> str:
+        """The value as the judge typed it (18, not 18.0)."""
+        return "" if self.value is None else self.value if isinstance(self.value, str) else num(self.value)
+
+    @property
+    def bounds(self) -> str:
+        if self.levels:
+            return "选择等次"
+        return f"最多扣 {num(self.high)} 分" if self.kind == "deduction" else f"{num(self.low)}–{num(self.high)} 分"
 
 
 @dataclass
