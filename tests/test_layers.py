@@ -15,7 +15,7 @@ PACKAGE = Path(formgen.__file__).parent
 # Top-level package or module of formgen → its layer. A new top-level name must be placed here.
 LAYER = {
     "__init__": 0, "errors": 0, "forms": 0, "records": 0, "docxkit": 0, "xlsx": 0, "anchors": 0, "strokes": 0,
-    "filenames": 0, "numeric": 0, "soffice": 0, "titles": 0, "outputs": 0, "lock": 0, "privacy": 0,
+    "filenames": 0, "numeric": 0, "soffice": 0, "titles": 0, "outputs": 0, "lock": 0, "privacy": 0, "settings_model": 0,
     "campaign": 1,
     "intake": 2,
     "ledger": 3,

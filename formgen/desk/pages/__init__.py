@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from formgen.desk.pages.chooser import bp as chooser
 from formgen.desk.pages.dashboard import bp as dashboard
+from formgen.desk.pages.files import bp as files
 from formgen.desk.pages.inbox import bp as inbox
 from formgen.desk.pages.jobs import bp as jobs
 from formgen.desk.pages.login import bp as login
@@ -30,6 +31,7 @@ from formgen.desk.pages.review import bp as review
 BLUEPRINTS = [
     chooser,
     dashboard,
+    files,
     inbox,
     jobs,
     login,
