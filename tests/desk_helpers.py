@@ -31,6 +31,7 @@ class RunningDesk:
     server: object
     url: str  # the URL formgen desk opens (with ?token= unless lan)
     thread: threading.Thread
+    stopping: threading.Event
 
     @property
     def base(self) -> str:
@@ -44,10 +45,11 @@ class RunningDesk:
         return next(iter(self.app.config["DESK_WORKERS"].values()))
 
     def stop(self) -> None:
-        from formgen.desk.server import shutdown
+        from formgen.desk.server import release
 
-        shutdown(self.server, self.app)
+        self.stopping.set()
         self.thread.join(10)
+        release(self.app)
 
 
 @pytest.fixture
@@ -60,9 +62,12 @@ def desk(tmp_path, monkeypatch):
 
     def start(ws=None, lan: bool = False) -> RunningDesk:
         server, app, url = make_server(ws.root if ws is not None else None, lan=lan, threads=4)
-        thread = threading.Thread(target=server.run, name="desk-test-server", daemon=True)
+        from formgen.desk.server import serve_until
+
+        stopping = threading.Event()
+        thread = threading.Thread(target=serve_until, args=(server, stopping), name="desk-test-server", daemon=True)
         thread.start()
-        running.append(RunningDesk(app, server, url, thread))
+        running.append(RunningDesk(app, server, url, thread, stopping))
         return running[-1]
 
     yield start

@@ -40,6 +40,7 @@ def create_app(workspace_dir: Path | None, *, token: str, lan: bool = False, loc
         SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_NAME="formgen_desk_flash",
         TEMPLATES_AUTO_RELOAD=False)
     app.json.ensure_ascii = False
+    app.url_map.merge_slashes = False  # a path like /files//etc/passwd is refused, not redirected
     security.install(app)
     _record_who(app)
     for bp in BLUEPRINTS:

@@ -57,9 +57,22 @@ def run(workspace_dir: Path | None, *, port: int = 0, open_browser: bool = True,
     say("工作台已关闭。")
 
 
+def serve_until(server, stop) -> None:
+    """Serve in this thread until ``stop`` (a threading.Event) is set, then close the sockets here:
+    waitress's sockets are closed by the thread that polls them (a desk run inside another program)."""
+    while not stop.is_set():
+        server.asyncore.loop(timeout=0.2, map=server._map, count=1)
+    server.close()
+
+
 def shutdown(server, app) -> None:
     """Stop serving, let running jobs finish their current step, release the workspace lock."""
     server.close()
+    release(app)
+
+
+def release(app) -> None:
+    """Stop the workers and give the workspace lock back."""
     for worker in app.config["DESK_WORKERS"].values():
         worker.stop()
     held = app.config.get("DESK_HELD")

@@ -22,6 +22,7 @@ from __future__ import annotations
 from formgen.desk.pages.ballots import bp as ballots
 from formgen.desk.pages.chooser import bp as chooser
 from formgen.desk.pages.dashboard import bp as dashboard
+from formgen.desk.pages.files import bp as files
 from formgen.desk.pages.inbox import bp as inbox
 from formgen.desk.pages.jobs import bp as jobs
 from formgen.desk.pages.judge import bp as judge
@@ -35,6 +36,7 @@ from formgen.desk.pages.settings import bp as settings
 BLUEPRINTS = [
     chooser,
     dashboard,
+    files,
     inbox,
     jobs,
     login,

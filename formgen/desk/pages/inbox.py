@@ -30,7 +30,7 @@ def index():
     files = received_files(ws, unit=unit, status=status)
     job = _last_job("collect") or _last_job("mail")
     return page("inbox/index.html", files=files, units=[u.name for u in ws.units], unit=unit, status=status,
-                statuses=STATUS_LABELS, job=job, mail_ready=ws.campaign.mail is not None and ws.campaign.mail.imap is not None)
+                statuses=STATUS_LABELS, job=job, book=(ws.out / "collect" / "收件情况.xlsx").exists(), mail_ready=ws.campaign.mail is not None and ws.campaign.mail.imap is not None)
 
 
 @bp.post("/inbox/upload")

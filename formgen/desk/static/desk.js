@@ -59,6 +59,7 @@
           log.scrollTop = log.scrollHeight;
         });
         since = j.line_count;
+        if (bar && j.state !== "queued" && j.state !== "running") { bar.style.transition = "none"; }
         if (bar) { bar.style.width = (j.total ? Math.round(100 * j.done / j.total) : (j.state === "done" ? 100 : 5)) + "%"; }
         if (status) {
           var what = {queued: "排队中", running: "进行中", done: "已完成", failed: "未完成"}[j.state] || j.state;
