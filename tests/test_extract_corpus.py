@@ -92,10 +92,10 @@ def test_cli_unreadable_file_one_line(tmp_path, name, data):
 
 
 def test_cli_text_renamed_docx_gives_no_form(tmp_path):
+    """Issue 15 defect 12: plain text under a Word name is not a Word file (exit 2, one line), not "no table"."""
     res = _cli(tmp_path, "改名.docx", "这只是一段文字。".encode())
-    assert res.exit_code == 0
-    out = json.loads(res.stdout)
-    assert out["form_type"] is None and out["problems"]
+    assert res.exit_code == 2
+    assert "不是Word文件" in res.stderr and len(res.stderr.strip().splitlines()) == 1
 
 
 def test_cli_json_is_utf8_not_escaped(tmp_path):
