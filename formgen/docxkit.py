@@ -1156,3 +1156,8 @@ def document_facts(data: bytes) -> dict:
         "body_font": font, "body_pt": size, "paragraphs": paras, "footers": foot,
         "even_odd_footers": b"evenAndOddHeaders" in settings,
     }
+
+
+def element_text(element) -> str:
+    """The text of every w:t under ``element`` (a paragraph, cell or table), joined."""
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))

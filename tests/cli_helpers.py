@@ -28,6 +28,8 @@ def dummy_args(cmd: click.Command) -> list[str]:
         if not p.required:
             continue
         value = "1" if isinstance(p.type, (click.types.IntParamType, click.types.FloatParamType)) else "x"
+        if isinstance(p.type, click.Choice):
+            value = str(p.type.choices[0])
         if isinstance(p, click.Option):
             args += [p.opts[0], value]
         elif p.nargs == -1:

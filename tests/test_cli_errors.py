@@ -8,7 +8,7 @@ from cli_helpers import all_commands, assert_one_clean_line, dummy_args, leaf_co
 from formgen.cli import cli
 from testdata import RETURNS, YUHAI_APP
 
-NO_WORKSPACE_NEEDED = {("init",), ("presets",), ("demo",), ("extract",)}
+NO_WORKSPACE_NEEDED = {("init",), ("new",), ("presets",), ("demo",), ("extract",)}  # new makes one
 
 
 def run(*args, cwd=None):

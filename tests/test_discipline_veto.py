@@ -30,7 +30,7 @@ def test_clerk_record_fires_the_veto_and_explain_names_its_source(demo_copy):
     assert (post.total, post.rank, post.selected) == (93, 1, True)
     said = _run(ws, "discipline", "锦湖街道", "--what", "2014年6月窗口工作人员受效能告诫", "--basis", "市纪委通报〔2014〕5号")
     assert said.exit_code == 0, said.output
-    assert _run(ws, "score").exit_code == 0
+    assert _run(ws, "score", "--reason", "记录效能处理后重新计分（结果已发布）").exit_code == 0
     rows = {r.nominee.unit: r for r in _stored(ws)["post"]}
     assert rows["锦湖街道"].rank is None and not rows["锦湖街道"].selected
     assert sum(r.selected for r in rows.values()) == 10  # the quota is still filled: the 11th moves up
@@ -39,7 +39,7 @@ def test_clerk_record_fires_the_veto_and_explain_names_its_source(demo_copy):
     assert "依据：市纪委通报〔2014〕5号" in explained and "不符合条件：本年度受到效能或党政纪处理" in explained
     # withdrawn: the post is first again; the record and its withdrawal stay in the history
     assert _run(ws, "discipline", "锦湖街道", "--delete", "--basis", "通报撤销").exit_code == 0
-    _run(ws, "score")
+    _run(ws, "score", "--reason", "记录效能处理后重新计分（结果已发布）")
     assert {r.nominee.unit: r for r in _stored(ws)["post"]}["锦湖街道"].rank == 1
     from formgen.ledger.facts import fact_history
 

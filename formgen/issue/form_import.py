@@ -120,7 +120,7 @@ def anchored_template(of: OfficeFile, proposal: FormProposal, form_type: str) ->
             proposal.undecided.append(f"“{pf.spec.label}”（{pf.where}）找不到对应的 Word 单元格，未加隐藏书签，回收时按标签读取")
             continue
         if pf.unit_line:
-            text = "".join(t.text or "" for t in target.iter(dk.qn("w:t")))
+            text = dk.element_text(target)
             m = re.search(rf"{re.escape(pf.spec.label)}\s*(?:[（(]\s*盖章\s*[）)])?\s*[:：]", text)
             if not (m and doc.insert_after_text(target, m.group(0)[-1], UNIT_TAG)):
                 proposal.undecided.append(f"“{pf.spec.label}”一行无法填入单位名称，下发的表中此处留空")

@@ -96,7 +96,7 @@ def import_notice(workspace: Workspace, path: Path) -> NoticeImport:
     doc = dk.OfficeDocument(of.data)
     unit_place = None
     for i, p in enumerate(doc.paragraphs()):
-        text = "".join(t.text or "" for t in p.iter(dk.qn("w:t")))
+        text = dk.element_text(p)
         m = _UNIT_PLACE.match(text)
         if m and doc.replace_run_text(p, m.group(1).strip(), UNIT_TAG):
             unit_place = f"正文第{i + 1}段“{text.strip()}”"

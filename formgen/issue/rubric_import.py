@@ -328,7 +328,7 @@ def _anchored_sheet(sheet: RubricSheet, spec: FormSpec) -> bytes:
     if sheet.subject_line is not None:
         doc.bookmark(paragraphs[sheet.subject_line], SUBJECT_ANCHOR)
     for p in paragraphs:
-        text = "".join(t.text or "" for t in p.iter(dk.qn("w:t")))
+        text = dk.element_text(p)
         if label_key(text).endswith("表"):
             doc.bookmark(p, form_anchor(spec.type))
             break

@@ -127,12 +127,10 @@ def notice_differences(campaign: Campaign, rendered: bytes) -> tuple[str | None,
     whole = _compact("".join(texts))
     offices = campaign.issuer.offices
     mark, expected = issuer_mark(texts), "".join(_compact(o) for o in offices) + "文件"
-    issuer = None
-    if mark is None:
-        issuer = f"没有发文机关标志（应为“{expected}”）"
-    elif mark != expected:
+    issuer = None  # only another office's name stops the issue; a notice without a letterhead is said, not refused
+    out = [] if mark is not None else [f"没有发文机关标志（campaign.yaml 的发文机关标志应为“{expected}”）"]
+    if mark is not None and mark != expected:
         issuer = f"发文机关标志为“{mark}”，campaign.yaml 的发文机关是“{'、'.join(offices)}”"
-    out = []
     number = campaign.issuer.doc_number
     if number and _compact(number) not in whole:
         found = [m for t in texts for m in re.findall(r"[\u4e00-\u9fff]{1,8}[〔\[]\d{4}[〕\]]\d+号", t)]
