@@ -96,7 +96,6 @@ def test_two_page_pdf_score_sheet_reads_every_item():
 
 @pytest.mark.ocr
 @pytest.mark.skipif(not HAS_OCR, reason="the [ocr] extra is not installed")
-@pytest.mark.xfail(strict=True, reason="known defect: OCR of this clean 200 dpi scan finds only 廉洁自律 and 加分项目")
 def test_scanned_score_sheet_reads_every_item():
     d = extract_json(SCAN)
     assert d["form_type"] == "candidate_score_sheet"
