@@ -43,10 +43,7 @@ def workspace_lock(root: Path, what: str):
         if not _try_lock(fh):
             raise WorkspaceBusy(f"另一个 formgen 正在处理这个工作目录（{_holder(path)}）；"
                                 "请等它结束后再运行（若它已被关闭，锁会自动解除，直接重新运行即可）")
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()}\t{what}\t{datetime.now():%Y-%m-%d %H:%M:%S}\n".encode("utf-8"))
-        fh.flush()
+        _stamp(fh, what)
         _held[path] = 1
         try:
             yield
@@ -127,6 +124,14 @@ class HeldLock:
             self._fh = None
 
 
+def _stamp(fh, what: str) -> None:
+    """Who holds the lock, for the line a second process shows: pid, what it does, since when."""
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"{os.getpid()}\t{what}\t{datetime.now():%Y-%m-%d %H:%M:%S}\n".encode("utf-8"))
+    fh.flush()
+
+
 def desk_lock(root: Path, where: str) -> HeldLock:
     """One ``formgen desk`` per workspace: a second one gets one Chinese line naming the first
     (``where``: the address it serves). The same OS lock as :func:`workspace_lock`, on its own file,
@@ -137,10 +142,7 @@ def desk_lock(root: Path, where: str) -> HeldLock:
         fh.close()
         raise DeskOpen(f"这个工作目录已在另一个 formgen desk 中打开（{_desk_holder(path)}）；"
                        "请切换到已打开的浏览器页面，或先关闭那个 desk（若它已退出，直接重新运行即可）")
-    fh.seek(0)
-    fh.truncate()
-    fh.write(f"{os.getpid()}\t{where}\t{datetime.now():%Y-%m-%d %H:%M:%S}\n".encode("utf-8"))
-    fh.flush()
+    _stamp(fh, where)
     return HeldLock(fh)
 
 

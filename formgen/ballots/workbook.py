@@ -126,13 +126,7 @@ def _flags(ws, reads, decided) -> None:
         d = decided.get((r.source, r.row_no))
         vals = [r.source, r.file, r.file_page, r.row_no, r.subject, r.group, r.reason, r.level or "",
                 None, d.level if d else None, d.decided_by if d else None]
-        for j, v in enumerate(vals, start=1):
-            c = ws.cell(n, j)
-            X.set_value(c, v)
-            c.border = X.BORDER
-            c.alignment = X.WRAP
-        ws.cell(n, 10).fill = X.OK_FILL if d else X.WARN_FILL
-        _image(ws, n, r.crop)
+        _decision_row(ws, n, vals, d is not None, r.crop)
     ws.freeze_panes = "A2"
     X.print_setup(ws, title_rows="1:1")
 
@@ -156,15 +150,20 @@ def _conflicts(ws, conflicts: dict, decided) -> None:
                 shown = r.level if r.status == "ok" else {"empty": "未选", "multiple": "多选"}.get(r.status, r.reason)
                 vals = [source, r.file, r.file_page, r.row_no, r.subject, r.group, shown, f"第{k}份", None,
                         said, d.decided_by if d else None]
-                for j, v in enumerate(vals, start=1):
-                    c = ws.cell(n, j)
-                    X.set_value(c, v)
-                    c.border = X.BORDER
-                    c.alignment = X.WRAP
-                ws.cell(n, 10).fill = X.OK_FILL if d else X.WARN_FILL
-                _image(ws, n, r.crop)
+                _decision_row(ws, n, vals, d is not None, r.crop)
     ws.freeze_panes = "A2"
     X.print_setup(ws, title_rows="1:1")
+
+
+def _decision_row(ws, n: int, vals: list, decided: bool, crop: bytes | None) -> None:
+    """Row ``n`` of a sheet staff decide on: the values, the 判定 cell green once decided, the crop."""
+    for j, v in enumerate(vals, start=1):
+        c = ws.cell(n, j)
+        X.set_value(c, v)
+        c.border = X.BORDER
+        c.alignment = X.WRAP
+    ws.cell(n, 10).fill = X.OK_FILL if decided else X.WARN_FILL
+    _image(ws, n, crop)
 
 
 def _image(ws, n: int, crop: bytes | None) -> None:
