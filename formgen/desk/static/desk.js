@@ -101,7 +101,27 @@
     });
   }
 
+  // The browser's own file picker speaks the browser's language (English in a Chromium without its
+  // language packs): each visible one becomes a Chinese button with the chosen names beside it.
+  function filePickers() {
+    document.querySelectorAll('input[type="file"]:not([hidden])').forEach(function (input) {
+      var button = document.createElement("button"), names = document.createElement("span");
+      button.type = "button";
+      button.textContent = "选择文件…";
+      names.className = "muted small";
+      names.textContent = "未选择文件";
+      button.addEventListener("click", function () { input.click(); });
+      input.addEventListener("change", function () {
+        var list = Array.prototype.map.call(input.files, function (f) { return f.name; });
+        names.textContent = list.length ? list.join("、") : "未选择文件";
+      });
+      input.hidden = true;
+      input.after(button, names);
+    });
+  }
+
   window.desk = {call: call, post: post, watchJob: watchJob, showError: showError, csrf: csrf};
+  document.addEventListener("DOMContentLoaded", filePickers);
   document.addEventListener("DOMContentLoaded", jobForms);
   document.addEventListener("DOMContentLoaded", pollIndicator);
 })();
